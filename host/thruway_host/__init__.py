@@ -1,0 +1,1 @@
+"""Thruway's host tools: the `thruway` command (never copied to the board)."""
