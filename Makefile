@@ -1,0 +1,30 @@
+# Thruway: `make demo` sets up and replays the studio; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(VENV)/bin/thruway check examples/studio.toml
+	$(VENV)/bin/thruway replay --settings examples/studio.toml \
+		--in KeyStep=examples/captures/keystep.txt --in "Analog Four"=examples/captures/a4-sequencer.txt \
+		--in usb=examples/captures/daw.txt
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis
