@@ -1,0 +1,488 @@
+"""The box's whole behaviour: parse each input, route, gate the clock, track notes, merge outputs."""
+
+from thruway.midi import (
+    LENGTH,
+    NOTE_OFF,
+    NOTE_ON,
+    CONTROL_CHANGE,
+    PROGRAM_CHANGE,
+    SYSEX,
+    SONG_POSITION,
+    END_OF_EXCLUSIVE,
+    UNDEFINED_F4,
+    UNDEFINED_F5,
+    CLOCK,
+    UNDEFINED_F9,
+    START,
+    CONTINUE,
+    STOP,
+    UNDEFINED_FD,
+    ACTIVE_SENSING,
+    CC_SUSTAIN,
+    CC_ALL_NOTES_OFF,
+    N_INPUTS,
+    N_OUTPUTS,
+    OUT_USB,
+    ticks_diff,
+)
+from thruway.output import (
+    Output,
+    SOURCE_CORE,
+    RESERVE_DROPPABLE,
+    RESERVE_OTHER,
+    RESERVE_SYSEX_END,
+    DROP_DROPPABLE,
+    DROP_NOTE_ON,
+    DROP_NOTE_OFF,
+    DROP_OTHER,
+    DROP_SYSEX,
+    DROP_SYSEX_CUT,
+)
+from thruway.routes import Tables
+from thruway.settings import CLOCK_AUTO, CLOCK_NONE, default_settings
+
+try:
+    from micropython import const
+except ImportError:
+
+    def const(x):
+        return x
+
+
+# Counters kept per input.
+IN_MESSAGES = const(0)  # whole messages read (realtime included)
+IN_STRAY = const(1)  # data bytes with no status to belong to
+IN_UNDEFINED = const(2)  # F4, F5, F9, FD and the data after F4/F5
+IN_INCOMPLETE = const(3)  # messages abandoned by a status byte before their last data byte
+IN_SYSEX_UNTERMINATED = const(4)  # SysEx ended by a status byte other than F7
+IN_SYSEX_TIMEOUT = const(5)  # SysEx closed because the input fell silent
+IN_ORPHAN_NOTE_OFF = const(6)  # Note Off for a note not sounding from this input
+IN_CLOCK_DROPPED = const(7)  # clock and transport from an input that is not the master
+IN_SENSING_DROPPED = const(8)  # Active Sensing filtered
+IN_RESET_DROPPED = const(9)  # System Reset (FF) filtered
+IN_SENSING_LOST = const(10)  # the input stopped its Active Sensing: its notes were released
+N_IN_COUNTERS = const(11)
+IN_COUNTER_NAMES = (
+    "messages",
+    "stray",
+    "undefined",
+    "incomplete",
+    "sysex_unterminated",
+    "sysex_timeout",
+    "orphan_note_off",
+    "clock_dropped",
+    "sensing_dropped",
+    "reset_dropped",
+    "sensing_lost",
+)
+
+SENSING_SILENCE_MS = const(330)  # the 300 ms Active Sensing promise, plus a byte time of slack
+SENSING_RELEASE_MS = const(5000)  # a merger frees the Active Sensing pass after this silence
+NOTE_OFF_VELOCITY = const(0x40)
+
+
+class Core:
+    """Thruway's core. Bytes and times (ms, wrapping like supervisor.ticks_ms) in, bytes out.
+
+    receive(port, buf, n, now) feeds an input; transmit(out, buf, room) takes an output's next
+    bytes; tick(now) runs timeouts; apply(settings) swaps the routing; panic() silences."""
+
+    def __init__(self, settings=None):
+        self.outputs = [Output(o, o == OUT_USB) for o in range(N_OUTPUTS)]
+        # One MIDI reading state machine per input.
+        self.status = [0] * N_INPUTS  # status of the message being read (running status), 0: none
+        self.have = [0] * N_INPUTS  # data bytes of it read so far
+        self.data1 = [0] * N_INPUTS
+        self.skipping = [False] * N_INPUTS  # after F4/F5: data bytes belong to nothing we know
+        self.in_sysex = [False] * N_INPUTS
+        self.sysex_to = [0] * N_INPUTS  # outputs the SysEx in progress is going to
+        self.last_rx = [0] * N_INPUTS
+        self.counters = [0] * (N_INPUTS * N_IN_COUNTERS)
+        # Where each input's sounding notes went: per input, per (channel << 7 | note), a mask
+        # of outputs.
+        self.held = [bytearray(2048) for _ in range(N_INPUTS)]
+        self.deferred = [[] for _ in range(N_INPUTS)]  # Note Offs waiting for a SysEx to end
+        self.clock_master = -1
+        self.song_position_zero = [False] * N_INPUTS
+        self.sensing_owner = -1
+        self.sensing_last = 0
+        self.sensing_seen = [False] * N_INPUTS
+        self.settings = None
+        self.tables = None
+        self.apply(settings if settings is not None else default_settings())
+
+    # ---- settings ---------------------------------------------------------------------
+
+    def apply(self, settings):
+        """Route by `settings` from now on. Returns the Note Offs owed to sounding notes whose
+        route changed, as (output, bytes) pairs; they are already queued on their outputs."""
+        tables = Tables(settings.routes)
+        owed = []
+        old = self.tables
+        if old is not None:
+            for port in range(N_INPUTS):
+                held = self.held[port]
+                for key in range(2048):
+                    mask = held[key]
+                    if not mask:
+                        continue
+                    status = NOTE_ON | (key >> 7)
+                    for out in range(N_OUTPUTS):
+                        if (mask >> out) & 1:
+                            before = old.rewrites(port, status, out)
+                            if before != tables.rewrites(port, status, out):
+                                # A Note Off goes where its Note On went, as it was sent then.
+                                for st in before:
+                                    owed.append(self._owe_note_off(port, out, st & 0x0F, key & 0x7F))
+                                mask &= ~(1 << out)
+                    held[key] = mask
+        self.settings = settings
+        self.tables = tables
+        for out in self.outputs:
+            out.running_status = bool((settings.running_status >> out.index) & 1) and not out.whole
+        self.clock_to = tuple(self.outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1)
+        self.clock_outputs = settings.clock_outputs
+        if settings.clock_source != CLOCK_AUTO:
+            self.clock_master = -1
+        self.clock_source = settings.clock_source
+        self.sysex_timeout = settings.sysex_timeout_ms
+        self.pass_sensing = settings.active_sensing
+        return owed
+
+    def _owe_note_off(self, port, out, channel, note):
+        """Queue a Note Off on `out` after whatever `port` already queued there."""
+        msg = bytes((NOTE_OFF | channel, note, NOTE_OFF_VELOCITY))
+        if (self.sysex_to[port] >> out) & 1:
+            # Nothing may enter a SysEx on the wire: send it once the SysEx has ended.
+            self.deferred[port].append((out, msg))
+        elif not self.outputs[out].put3(port, msg[0], note, NOTE_OFF_VELOCITY, 3, 0):
+            self.outputs[out].drops[DROP_NOTE_OFF] += 1
+        return (out, msg)
+
+    # ---- input ------------------------------------------------------------------------
+
+    def receive(self, port, buf, n, now):
+        """Read `n` bytes of `buf` that arrived on input `port` at `now` (ms)."""
+        if n <= 0:
+            return
+        self.last_rx[port] = now
+        status = self.status[port]
+        have = self.have[port]
+        data1 = self.data1[port]
+        counters = self.counters
+        base = port * N_IN_COUNTERS
+        for i in range(n):
+            b = buf[i]
+            if b >= 0xF8:
+                # Realtime may fall between any two bytes, even inside SysEx: act now, and
+                # leave the message in progress and running status as they were.
+                self._realtime(port, b, now)
+                continue
+            if b < 0x80:
+                if self.in_sysex[port]:
+                    self._sysex_byte(port, b)
+                elif status == 0:
+                    # A data byte with no status to belong to is dropped.
+                    counters[base + (IN_UNDEFINED if self.skipping[port] else IN_STRAY)] += 1
+                elif have == 0 and LENGTH[status] > 2:
+                    data1 = b
+                    have = 1
+                else:
+                    counters[base + IN_MESSAGES] += 1
+                    if status < 0xF0:
+                        self._channel(port, status, data1 if have else b, b)
+                        # Running status: the next data byte starts another message like it.
+                        have = 0
+                    else:
+                        self._common(port, status, data1 if have else b, b)
+                        status = 0
+                        have = 0
+                continue
+            # A status byte.
+            if self.in_sysex[port]:
+                # Any status byte but realtime ends a SysEx; only F7 ends it whole.
+                self._sysex_end(port)
+                if b == END_OF_EXCLUSIVE:
+                    counters[base + IN_MESSAGES] += 1
+                    continue
+                counters[base + IN_SYSEX_UNTERMINATED] += 1
+            elif have:
+                # A status byte before the last data byte abandons the message.
+                counters[base + IN_INCOMPLETE] += 1
+            have = 0
+            self.skipping[port] = False
+            if b < 0xF0:
+                status = b
+                continue
+            # System common and SysEx cancel running status.
+            status = 0
+            if b == SYSEX:
+                self._sysex_start(port)
+            elif b == UNDEFINED_F4 or b == UNDEFINED_F5:
+                counters[base + IN_UNDEFINED] += 1
+                self.skipping[port] = True
+            elif b == END_OF_EXCLUSIVE:
+                # An F7 with no SysEx open belongs to nothing.
+                counters[base + IN_STRAY] += 1
+            elif LENGTH[b] == 1:
+                counters[base + IN_MESSAGES] += 1
+                self._common(port, b, 0, 0)
+            else:
+                status = b
+        self.status[port] = status
+        self.have[port] = have
+        self.data1[port] = data1
+
+    def _channel(self, port, status, d1, d2):
+        """Route one whole channel message from input `port`."""
+        kind = status & 0xF0
+        held = self.held[port]
+        outputs = self.outputs
+        if kind == NOTE_OFF or (kind == NOTE_ON and d2 == 0):
+            # Note On velocity 0 is a Note Off. A Note Off goes where its Note On went, with
+            # the channel it was given then, whatever the filters say now.
+            key = ((status & 0x0F) << 7) | d1
+            mask = held[key]
+            if not mask:
+                self.counters[port * N_IN_COUNTERS + IN_ORPHAN_NOTE_OFF] += 1
+                return
+            pairs = self.tables.channel[port][(NOTE_ON | (status & 0x0F)) - 0x80]
+            for i in range(0, len(pairs), 2):
+                o = pairs[i]
+                if (mask >> o) & 1:
+                    st = kind | (pairs[i + 1] & 0x0F)
+                    if not outputs[o].put3(port, st, d1, d2, 3, 0):
+                        outputs[o].drops[DROP_NOTE_OFF] += 1
+            held[key] = 0
+            return
+        pairs = self.tables.channel[port][status - 0x80]
+        if not pairs:
+            return
+        if kind == NOTE_ON:
+            key = ((status & 0x0F) << 7) | d1
+            mask = held[key]
+            for i in range(0, len(pairs), 2):
+                o = pairs[i]
+                if outputs[o].put3(port, pairs[i + 1], d1, d2, 3, RESERVE_OTHER):
+                    mask |= 1 << o
+                else:
+                    outputs[o].drops[DROP_NOTE_ON] += 1
+            held[key] = mask
+            return
+        length = LENGTH[status]
+        if kind == PROGRAM_CHANGE:
+            reserve = RESERVE_OTHER
+            drop = DROP_OTHER
+        elif kind == CONTROL_CHANGE and (d1 >= 120 or (d1 == CC_SUSTAIN and d2 < 64)):
+            # Pedal up and the channel mode messages end notes: keep them like Note Offs.
+            reserve = 0
+            drop = DROP_NOTE_OFF
+        else:
+            # CC, pressure and pitch bend are the first to go when an output falls behind.
+            reserve = RESERVE_DROPPABLE
+            drop = DROP_DROPPABLE
+        for i in range(0, len(pairs), 2):
+            o = pairs[i]
+            if not outputs[o].put3(port, pairs[i + 1], d1, d2, length, reserve):
+                outputs[o].drops[drop] += 1
+
+    def _common(self, port, status, d1, d2):
+        """Route one whole system common message (F1, F2, F3, F6)."""
+        if status == SONG_POSITION:
+            # Song Position follows the clock master's rule.
+            self.song_position_zero[port] = d1 == 0 and d2 == 0
+            if not self._is_clock_master(port):
+                self.counters[port * N_IN_COUNTERS + IN_CLOCK_DROPPED] += 1
+                return
+            mask = self.clock_outputs
+        else:
+            mask = self.tables.common[port]
+        length = LENGTH[status]
+        for o in range(N_OUTPUTS):
+            if (mask >> o) & 1:
+                out = self.outputs[o]
+                if not out.put3(port, status, d1, d2, length, RESERVE_OTHER):
+                    out.drops[DROP_OTHER] += 1
+
+    def _is_clock_master(self, port):
+        source = self.clock_source
+        if source == CLOCK_AUTO:
+            return self.clock_master < 0 or self.clock_master == port
+        return source == port
+
+    def _realtime(self, port, b, now):
+        counters = self.counters
+        base = port * N_IN_COUNTERS
+        counters[base + IN_MESSAGES] += 1
+        if b == CLOCK or b == START or b == CONTINUE or b == STOP:
+            if self.clock_source == CLOCK_AUTO:
+                # Kenton's rule: the input that last sent Start, or Song Position 0 then
+                # Continue, becomes the master; until one has, every input's clock passes.
+                if b == START or (b == CONTINUE and self.song_position_zero[port]):
+                    self.clock_master = port
+                if self.clock_master >= 0 and self.clock_master != port:
+                    counters[base + IN_CLOCK_DROPPED] += 1
+                    return
+            elif self.clock_source != port:
+                # Only one input may drive the clock; CLOCK_NONE passes none.
+                counters[base + IN_CLOCK_DROPPED] += 1
+                return
+            if b != CLOCK:
+                self.song_position_zero[port] = False
+            for out in self.clock_to:
+                out.put_realtime(b)
+        elif b == ACTIVE_SENSING:
+            self.sensing_seen[port] = True
+            if self.pass_sensing and (self.sensing_owner < 0 or self.sensing_owner == port):
+                # Pass the first input's Active Sensing, to the outputs its routes reach.
+                self.sensing_owner = port
+                self.sensing_last = now
+                mask = self.tables.reach[port]
+                for o in range(N_OUTPUTS):
+                    if (mask >> o) & 1:
+                        self.outputs[o].put_realtime(b)
+            else:
+                counters[base + IN_SENSING_DROPPED] += 1
+        elif b == UNDEFINED_F9 or b == UNDEFINED_FD:
+            counters[base + IN_MESSAGES] -= 1
+            counters[base + IN_UNDEFINED] += 1
+        else:
+            # System Reset through a merger would reset every device on the outputs, and a
+            # floating input line reads as FF: filter it.
+            counters[base + IN_RESET_DROPPED] += 1
+
+    def _sysex_start(self, port):
+        self.in_sysex[port] = True
+        mask = self.tables.sysex[port]
+        to = 0
+        for o in range(N_OUTPUTS):
+            if (mask >> o) & 1:
+                # One SysEx at a time per output: this one waits in its input's queue.
+                if self.outputs[o].put_byte(port, SYSEX, RESERVE_OTHER):
+                    to |= 1 << o
+                else:
+                    self.outputs[o].drops[DROP_SYSEX] += 1
+        self.sysex_to[port] = to
+
+    def _sysex_byte(self, port, b):
+        to = self.sysex_to[port]
+        if not to:
+            return
+        for o in range(N_OUTPUTS):
+            if (to >> o) & 1:
+                out = self.outputs[o]
+                if not out.put_byte(port, b, RESERVE_SYSEX_END):
+                    # No room: close it here with the F7 kept for it, and send no more of it.
+                    out.put_byte(port, END_OF_EXCLUSIVE, 0)
+                    out.drops[DROP_SYSEX_CUT] += 1
+                    to &= ~(1 << o)
+        self.sysex_to[port] = to
+
+    def _sysex_end(self, port):
+        """End the SysEx in progress on `port`; an incomplete one is closed with F7 all the same."""
+        to = self.sysex_to[port]
+        for o in range(N_OUTPUTS):
+            if (to >> o) & 1:
+                self.outputs[o].put_byte(port, END_OF_EXCLUSIVE, 0)
+        self.sysex_to[port] = 0
+        self.in_sysex[port] = False
+        if self.deferred[port]:
+            for out, msg in self.deferred[port]:
+                if not self.outputs[out].put3(port, msg[0], msg[1], msg[2], 3, 0):
+                    self.outputs[out].drops[DROP_NOTE_OFF] += 1
+            self.deferred[port] = []
+
+    # ---- time -------------------------------------------------------------------------
+
+    def tick(self, now):
+        """Run the timeouts that depend on time alone; call it every few ms."""
+        for port in range(N_INPUTS):
+            silent = ticks_diff(now, self.last_rx[port])
+            if self.in_sysex[port] and silent > self.sysex_timeout:
+                # A SysEx whose input fell silent is closed so that its outputs are released.
+                self.counters[port * N_IN_COUNTERS + IN_SYSEX_TIMEOUT] += 1
+                self._sysex_end(port)
+                self.status[port] = 0
+                self.have[port] = 0
+            if self.sensing_seen[port] and silent > SENSING_SILENCE_MS:
+                # A device that sent Active Sensing and fell silent is gone (cable pulled or
+                # power lost): release the notes it left sounding.
+                self.sensing_seen[port] = False
+                self.counters[port * N_IN_COUNTERS + IN_SENSING_LOST] += 1
+                self._release(port)
+        if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
+            self.sensing_owner = -1
+
+    # ---- output -----------------------------------------------------------------------
+
+    def transmit(self, out, buf, room):
+        """Write up to `room` bytes for output `out` into `buf`; return how many."""
+        return self.outputs[out].transmit(buf, room)
+
+    def waiting(self, out):
+        return self.outputs[out].waiting()
+
+    # ---- notes ------------------------------------------------------------------------
+
+    def _release(self, port):
+        """Queue a Note Off for every note sounding from input `port`; return them."""
+        offs = []
+        held = self.held[port]
+        for key in range(2048):
+            mask = held[key]
+            if not mask:
+                continue
+            for out in range(N_OUTPUTS):
+                if (mask >> out) & 1:
+                    for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), out):
+                        offs.append(self._owe_note_off(port, out, st & 0x0F, key & 0x7F))
+            held[key] = 0
+        return offs
+
+    def sounding(self, out):
+        """The notes output `out` is sounding, as sorted (channel, note) pairs, 0-based."""
+        notes = set()
+        for port in range(N_INPUTS):
+            held = self.held[port]
+            for key in range(2048):
+                if (held[key] >> out) & 1:
+                    for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), out):
+                        notes.add((st & 0x0F, key & 0x7F))
+        return sorted(notes)
+
+    def panic(self):
+        """Note Off for every sounding note, then All Notes Off and sustain off on every channel
+        each output has used. Returns the (output, bytes) pairs, already queued."""
+        sent = []
+        for port in range(N_INPUTS):
+            sent.extend(self._release(port))
+        for out in self.outputs:
+            for ch in range(16):
+                if (out.channels_used >> ch) & 1:
+                    for cc in (CC_ALL_NOTES_OFF, CC_SUSTAIN):
+                        if not out.put3(SOURCE_CORE, CONTROL_CHANGE | ch, cc, 0, 3, 0):
+                            out.drops[DROP_NOTE_OFF] += 1
+                        sent.append((out.index, bytes((CONTROL_CHANGE | ch, cc, 0))))
+        return sent
+
+    # ---- figures ----------------------------------------------------------------------
+
+    def counter(self, port, which):
+        return self.counters[port * N_IN_COUNTERS + which]
+
+    def stats(self):
+        """Every counter, as a dict of plain values (not for the hot path)."""
+        from thruway.midi import INPUT_IDS, OUTPUT_IDS
+        from thruway.output import DROP_NAMES
+
+        result = {}
+        for port in range(N_INPUTS):
+            result[INPUT_IDS[port]] = dict(
+                (IN_COUNTER_NAMES[k], self.counters[port * N_IN_COUNTERS + k]) for k in range(N_IN_COUNTERS)
+            )
+        for out in self.outputs:
+            d = dict(("dropped_" + DROP_NAMES[k], out.drops[k]) for k in range(len(DROP_NAMES)))
+            d["bytes"] = out.sent
+            d["deepest_queue"] = out.deepest
+            result[OUTPUT_IDS[out.index]] = d
+        return result

@@ -1,0 +1,414 @@
+"""The settings file `thruway.toml`: read, checked line by line, and turned into routes."""
+
+from thruway.midi import (
+    INPUT_IDS,
+    OUTPUT_IDS,
+    N_INPUTS,
+    N_OUTPUTS,
+    OUT_USB,
+    ALL_OUTPUTS,
+    TYPE_NAMES,
+    T_ALL,
+)
+from thruway.routes import Route
+
+SETTINGS_FILE = "thruway.toml"
+
+CLOCK_AUTO = -1  # Kenton's rule: the input that last sent Start drives the clock
+CLOCK_NONE = -2  # no clock or transport passes at all
+
+SYSEX_TIMEOUT_MS = 300
+SYSEX_TIMEOUT_RANGE = (20, 5000)
+NAME_LENGTH = 32
+
+SECTIONS = ("inputs", "outputs", "clock", "route", "options")
+ROUTE_KEYS = ("from", "to", "channels", "channel", "types")
+CLOCK_KEYS = ("source", "to")
+OPTION_KEYS = ("running_status", "sysex_timeout_ms", "active_sensing")
+
+
+class Settings:
+    """Validated settings: port names, routes, clock and options, ports 0-based."""
+
+    def __init__(self):
+        self.input_names = list(INPUT_IDS)
+        self.output_names = list(OUTPUT_IDS)
+        self.routes = []
+        self.clock_source = CLOCK_AUTO
+        self.clock_outputs = ALL_OUTPUTS
+        self.running_status = 0  # mask of DIN outputs that use running status
+        self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
+        self.active_sensing = False
+        self.filename = None
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; `errors` holds every `FILE:LINE: ...` message."""
+
+    def __init__(self, errors):
+        Exception.__init__(self, "\n".join(errors))
+        self.errors = errors
+
+
+def default_settings():
+    """What the box does with no settings file: a plain merger. Both DIN inputs go to every
+    output, USB in goes to the four DIN outputs, and the clock follows Kenton's rule."""
+    s = Settings()
+    s.routes = [
+        Route(0, ALL_OUTPUTS),
+        Route(1, ALL_OUTPUTS),
+        Route(2, ALL_OUTPUTS & ~(1 << OUT_USB)),
+    ]
+    return s
+
+
+def load(text, filename=SETTINGS_FILE):
+    """Settings from the text of a settings file, or SettingsError listing every mistake."""
+    from thruway.tomlreader import parse, TomlError
+
+    try:
+        doc, lines = parse(text)
+    except TomlError as e:
+        raise SettingsError(["%s:%d: %s" % (filename, e.line, e.message)])
+    return from_document(doc, lines, filename)
+
+
+def from_document(doc, lines, filename=SETTINGS_FILE):
+    """Settings from a parsed TOML document and the line of each key (see tomlreader.parse)."""
+    checker = _Checker(lines, filename)
+    settings = checker.settings(doc)
+    if checker.errors:
+        raise SettingsError(checker.errors)
+    settings.filename = filename
+    return settings
+
+
+class _Checker:
+    def __init__(self, lines, filename):
+        self.lines = lines
+        self.filename = filename
+        self.errors = []
+
+    def error(self, path, message):
+        line = 0
+        while path:
+            if path in self.lines:
+                line = self.lines[path]
+                break
+            path = path[:-1]
+        self.errors.append("%s:%d: %s" % (self.filename, line or 1, message))
+
+    def unknown_keys(self, table, path, allowed, where):
+        for key in table:
+            if key not in allowed:
+                hint = suggest(key, allowed)
+                if hint:
+                    msg = "unknown key %s in %s: did you mean %s?" % (_q(key), where, hint)
+                else:
+                    msg = "unknown key %s in %s: the keys are %s" % (_q(key), where, ", ".join(allowed))
+                self.error(path + (key,), msg)
+
+    def settings(self, doc):
+        s = Settings()
+        self.unknown_keys(doc, (), SECTIONS, "the settings (sections are [inputs], [outputs], [clock], [[route]], [options])")
+        for key, value in doc.items():
+            if key == "route":
+                if not isinstance(value, list):
+                    self.error((key,), "route must be written as [[route]] tables, one per route")
+            elif key in SECTIONS and not isinstance(value, dict):
+                self.error((key,), "%s must be a table: write [%s] on a line of its own, then its keys" % (key, key))
+        s.input_names = self.names(doc.get("inputs"), "inputs", INPUT_IDS)
+        s.output_names = self.names(doc.get("outputs"), "outputs", OUTPUT_IDS)
+        self.inputs = _port_lookup(INPUT_IDS, s.input_names)
+        self.outputs = _port_lookup(OUTPUT_IDS, s.output_names)
+        self.input_names = s.input_names
+        self.output_names = s.output_names
+        clock = doc.get("clock")
+        if isinstance(clock, dict):
+            self.clock(clock, s)
+        options = doc.get("options")
+        if isinstance(options, dict):
+            self.options(options, s)
+        routes = doc.get("route")
+        if isinstance(routes, list):
+            for i, route in enumerate(routes):
+                if isinstance(route, dict):
+                    s.routes.extend(self.route(route, ("route", i)))
+        elif routes is None:
+            s.routes = default_settings().routes
+        return s
+
+    def names(self, table, section, ids):
+        names = list(ids)
+        if not isinstance(table, dict):
+            return names
+        self.unknown_keys(table, (section,), ids, "[%s] (ports are %s)" % (section, ", ".join(ids)))
+        seen = {}
+        for key, value in table.items():
+            if key not in ids:
+                continue
+            path = (section, key)
+            if not isinstance(value, str) or not value.strip():
+                self.error(path, "%s needs a name in quotes, such as %s = \"KeyStep\"" % (key, key))
+                continue
+            name = value.strip()
+            if len(name) > NAME_LENGTH:
+                self.error(path, "the name for %s is longer than %d characters: shorten it" % (key, NAME_LENGTH))
+                continue
+            folded = name.lower()
+            if folded in ids and folded != key:
+                self.error(path, "%s cannot be named %s, the id of another port: choose another name" % (key, _q(name)))
+                continue
+            if folded in seen:
+                self.error(
+                    path,
+                    "the name %s is used twice in [%s] (also for %s): give each port its own name"
+                    % (_q(name), section, seen[folded]),
+                )
+                continue
+            seen[folded] = key
+            names[ids.index(key)] = name
+        return names
+
+    def port(self, value, path, lookup, other, kind, names, ids):
+        """The index of the port `value` names, or -1 (with an error reported)."""
+        if not isinstance(value, str):
+            self.error(path, "a port is written in quotes, by id or name: %s" % _choices(ids, names))
+            return -1
+        folded = value.strip().lower()
+        if folded in lookup:
+            return lookup[folded]
+        if folded in other:
+            self.error(path, "%s is not an %s here: %s takes %s" % (_q(value), kind, path[-1], _choices(ids, names)))
+            return -1
+        hint = suggest(value, list(ids) + [n for n in names if n not in ids])
+        msg = "unknown %s %s: write one of %s" % (kind, _q(value), _choices(ids, names))
+        if hint:
+            msg = "unknown %s %s: did you mean %s? (%s)" % (kind, _q(value), hint, _choices(ids, names))
+        self.error(path, msg)
+        return -1
+
+    def port_list(self, value, path, inputs):
+        """A mask of the ports named by a string or a list of strings."""
+        if inputs:
+            lookup, other, kind, names, ids = self.inputs, self.outputs, "input", self.input_names, INPUT_IDS
+        else:
+            lookup, other, kind, names, ids = self.outputs, self.inputs, "output", self.output_names, OUTPUT_IDS
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            self.error(path, "%s is empty: name at least one %s, such as %s" % (path[-1], kind, _q(names[0])))
+        mask = 0
+        for item in items:
+            index = self.port(item, path, lookup, other, kind, names, ids)
+            if index >= 0:
+                mask |= 1 << index
+        return mask
+
+    def channel_number(self, value, path, what):
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, "%s takes channel numbers 1-16 without quotes, such as %s = 5" % (what, what))
+            return -1
+        if value < 1 or value > 16:
+            self.error(path, "channel %d is outside 1-16: MIDI channels are numbered 1 to 16" % value)
+            return -1
+        return value - 1
+
+    def clock(self, clock, s):
+        self.unknown_keys(clock, ("clock",), CLOCK_KEYS, "[clock]")
+        if "source" in clock:
+            source = clock["source"]
+            path = ("clock", "source")
+            folded = source.strip().lower() if isinstance(source, str) else None
+            if folded == "auto":
+                s.clock_source = CLOCK_AUTO
+            elif folded == "none":
+                s.clock_source = CLOCK_NONE
+            elif folded is None:
+                self.error(path, "source is an input in quotes, \"auto\" or \"none\": %s" % _choices(INPUT_IDS, self.input_names))
+            else:
+                index = self.port(source, path, self.inputs, self.outputs, "input", self.input_names, INPUT_IDS)
+                if index >= 0:
+                    s.clock_source = index
+        if "to" in clock:
+            s.clock_outputs = self.port_list(clock["to"], ("clock", "to"), False)
+
+    def options(self, options, s):
+        self.unknown_keys(options, ("options",), OPTION_KEYS, "[options]")
+        if "running_status" in options:
+            value = options["running_status"]
+            path = ("options", "running_status")
+            if isinstance(value, bool):
+                s.running_status = (ALL_OUTPUTS & ~(1 << OUT_USB)) if value else 0
+            else:
+                mask = self.port_list(value, path, False)
+                if mask & (1 << OUT_USB):
+                    self.error(path, "USB MIDI never uses running status: name DIN outputs only (out1-out4)")
+                s.running_status = mask & ~(1 << OUT_USB)
+        if "sysex_timeout_ms" in options:
+            value = options["sysex_timeout_ms"]
+            low, high = SYSEX_TIMEOUT_RANGE
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                self.error(
+                    ("options", "sysex_timeout_ms"),
+                    "sysex_timeout_ms is a whole number of milliseconds from %d to %d, such as sysex_timeout_ms = %d"
+                    % (low, high, SYSEX_TIMEOUT_MS),
+                )
+            else:
+                s.sysex_timeout_ms = value
+        if "active_sensing" in options:
+            value = options["active_sensing"]
+            if not isinstance(value, bool):
+                self.error(("options", "active_sensing"), "active_sensing is true or false, without quotes")
+            else:
+                s.active_sensing = value
+
+    def route(self, route, path):
+        self.unknown_keys(route, path, ROUTE_KEYS, "[[route]]")
+        errors = len(self.errors)
+        for key in ("from", "to"):
+            if key not in route:
+                self.error(path, "this route has no %s: add a line such as %s = %s" % (key, key, _q(
+                    self.input_names[0] if key == "from" else self.output_names[0])))
+        sources = self.port_list(route["from"], path + ("from",), True) if "from" in route else 0
+        outputs = self.port_list(route["to"], path + ("to",), False) if "to" in route else 0
+        channels = 0xFFFF
+        if "channels" in route:
+            value = route["channels"]
+            items = value if isinstance(value, list) else [value]
+            if not items:
+                self.error(path + ("channels",), "channels is empty: list channels 1-16, such as channels = [1, 2]")
+            channels = 0
+            for item in items:
+                ch = self.channel_number(item, path + ("channels",), "channels")
+                if ch >= 0:
+                    channels |= 1 << ch
+        channel = -1
+        if "channel" in route:
+            channel = self.channel_number(route["channel"], path + ("channel",), "channel")
+        types = T_ALL
+        if "types" in route:
+            value = route["types"]
+            items = value if isinstance(value, list) else [value]
+            words = [name for name, _ in TYPE_NAMES]
+            if not items:
+                self.error(path + ("types",), "types is empty: list some of %s" % ", ".join(words))
+            types = 0
+            for item in items:
+                if not isinstance(item, str):
+                    self.error(path + ("types",), "types are words in quotes: %s" % ", ".join(words))
+                    continue
+                folded = item.strip().lower()
+                bit = 0
+                for name, b in TYPE_NAMES:
+                    if name == folded:
+                        bit = b
+                if bit:
+                    types |= bit
+                else:
+                    hint = suggest(folded, words)
+                    self.error(
+                        path + ("types",),
+                        "unknown type %s: %s" % (_q(item), ("did you mean %s?" % hint) if hint else "write one of " + ", ".join(words)),
+                    )
+        if len(self.errors) > errors:
+            return []
+        line = self.lines.get(path, 0)
+        return [Route(src, outputs, channels, channel, types, line) for src in range(N_INPUTS) if (sources >> src) & 1]
+
+
+def _port_lookup(ids, names):
+    lookup = {}
+    for i in range(len(ids)):
+        lookup[ids[i]] = i
+        lookup[names[i].lower()] = i
+    return lookup
+
+
+def _choices(ids, names):
+    parts = []
+    for i in range(len(ids)):
+        if names[i] != ids[i]:
+            parts.append("%s (%s)" % (ids[i], _q(names[i])))
+        else:
+            parts.append(ids[i])
+    return ", ".join(parts)
+
+
+def _q(text):
+    return '"%s"' % text
+
+
+def suggest(word, choices):
+    """The choice nearest to a misspelt `word` (at most 2 edits, or a difference of case), or None."""
+    word = str(word).lower()
+    best = None
+    best_distance = 3
+    for choice in choices:
+        d = _distance(word, choice.lower())
+        if d < best_distance:
+            best = choice
+            best_distance = d
+    if best is not None and best_distance > 0 and best_distance >= len(word):
+        return None
+    return best
+
+
+def _distance(a, b):
+    """Edit distance (insert, delete, change, swap of neighbours) between two short strings."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2 = None
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2 = prev
+        prev = row
+    return prev[len(b)]
+
+
+def describe(settings):
+    """The routing in plain words, a line each, as `thruway check` prints it."""
+    from thruway.midi import type_names
+
+    inputs = settings.input_names
+    outputs = settings.output_names
+    lines = []
+    for r in settings.routes:
+        chans = _channel_words(r.channels)
+        left = inputs[r.source] + ("" if chans == "all channels" else " " + chans)
+        targets = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (r.outputs >> o) & 1)
+        right = targets + (" ch %d" % (r.channel + 1) if r.channel >= 0 else "")
+        types = "all messages" if r.types == T_ALL else ", ".join(type_names(r.types))
+        lines.append("%s -> %s (%s)" % (left, right, types))
+    if not settings.routes:
+        lines.append("no routes: nothing passes")
+    if settings.clock_source == CLOCK_NONE:
+        lines.append("clock: none passes")
+    else:
+        src = "auto (the input that last sent Start)" if settings.clock_source == CLOCK_AUTO else inputs[settings.clock_source]
+        to = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1) or "no output"
+        lines.append("clock and transport: %s -> %s" % (src, to))
+    if settings.running_status:
+        lines.append("running status on: " + ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.running_status >> o) & 1))
+    lines.append("active sensing: %s" % ("passed (first input to send it)" if settings.active_sensing else "filtered"))
+    return lines
+
+
+def _channel_words(mask):
+    if mask == 0xFFFF:
+        return "all channels"
+    chans = [c + 1 for c in range(16) if (mask >> c) & 1]
+    runs = []
+    i = 0
+    while i < len(chans):
+        j = i
+        while j + 1 < len(chans) and chans[j + 1] == chans[j] + 1:
+            j += 1
+        runs.append(str(chans[i]) if i == j else "%d-%d" % (chans[i], chans[j]))
+        i = j + 1
+    return "ch " + ",".join(runs)
