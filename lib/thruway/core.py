@@ -39,7 +39,7 @@ from thruway.output import (
     DROP_SYSEX_CUT,
 )
 from thruway.routes import Tables
-from thruway.settings import CLOCK_AUTO, CLOCK_NONE, default_settings
+from thruway.settings import CLOCK_AUTO, CLOCK_FOLLOWS_ROUTES, default_settings
 
 try:
     from micropython import const
@@ -140,8 +140,15 @@ class Core:
         self.tables = tables
         for out in self.outputs:
             out.running_status = bool((settings.running_status >> out.index) & 1) and not out.whole
-        self.clock_to = tuple(self.outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1)
-        self.clock_outputs = settings.clock_outputs
+        # Per input, the outputs its clock, transport and Song Position reach if it is the master.
+        self.clock_outputs = [
+            tables.reach[port] if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs
+            for port in range(N_INPUTS)
+        ]
+        self.clock_to = [
+            tuple(self.outputs[o] for o in range(N_OUTPUTS) if (self.clock_outputs[port] >> o) & 1)
+            for port in range(N_INPUTS)
+        ]
         if settings.clock_source != CLOCK_AUTO:
             self.clock_master = -1
         self.clock_source = settings.clock_source
@@ -294,7 +301,7 @@ class Core:
             if not self._is_clock_master(port):
                 self.counters[port * N_IN_COUNTERS + IN_CLOCK_DROPPED] += 1
                 return
-            mask = self.clock_outputs
+            mask = self.clock_outputs[port]
         else:
             mask = self.tables.common[port]
         length = LENGTH[status]
@@ -329,7 +336,7 @@ class Core:
                 return
             if b != CLOCK:
                 self.song_position_zero[port] = False
-            for out in self.clock_to:
+            for out in self.clock_to[port]:
                 out.put_realtime(b)
         elif b == ACTIVE_SENSING:
             self.sensing_seen[port] = True
@@ -454,16 +461,29 @@ class Core:
         """Note Off for every sounding note, then All Notes Off and sustain off on every channel
         each output has used. Returns the (output, bytes) pairs, already queued."""
         sent = []
+        for out in self.outputs:
+            out.silence_pending()
         for port in range(N_INPUTS):
-            sent.extend(self._release(port))
+            held = self.held[port]
+            for key in range(2048):
+                mask = held[key]
+                for o in range(N_OUTPUTS):
+                    if (mask >> o) & 1:
+                        for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), o):
+                            sent.append(self._panic_put(o, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
+                held[key] = 0
         for out in self.outputs:
             for ch in range(16):
                 if (out.channels_used >> ch) & 1:
-                    for cc in (CC_ALL_NOTES_OFF, CC_SUSTAIN):
-                        if not out.put3(SOURCE_CORE, CONTROL_CHANGE | ch, cc, 0, 3, 0):
-                            out.drops[DROP_NOTE_OFF] += 1
-                        sent.append((out.index, bytes((CONTROL_CHANGE | ch, cc, 0))))
+                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_ALL_NOTES_OFF, 0))
+                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_SUSTAIN, 0))
         return sent
+
+    def _panic_put(self, o, status, d1, d2):
+        out = self.outputs[o]
+        if not out.put3(SOURCE_CORE, status, d1, d2, 3, 0):
+            out.drops[DROP_NOTE_OFF] += 1
+        return (o, bytes((status, d1, d2)))
 
     # ---- figures ----------------------------------------------------------------------
 

@@ -121,6 +121,29 @@ class Output:
         self.left = 0
         self.last_status = 0
 
+    def silence_pending(self):
+        """Turn every Note On still waiting in a queue into a Note Off (velocity 0), for panic:
+        nothing queued before the panic may start a note after it."""
+        buf = self.buf
+        for source in range(N_SOURCES):
+            base = source * QUEUE_BYTES
+            i = 0
+            count = self.count[source]
+            if source == self.current:
+                if self.left < 0:
+                    continue  # a SysEx is on the wire: what follows it is not yet known
+                i = self.left
+            while i < count:
+                status = buf[base + (self.head[source] + i) % QUEUE_BYTES]
+                if status == SYSEX:
+                    while i < count and buf[base + (self.head[source] + i) % QUEUE_BYTES] != END_OF_EXCLUSIVE:
+                        i += 1
+                    i += 1
+                    continue
+                if (status & 0xF0) == 0x90 and i + 2 < count:
+                    buf[base + (self.head[source] + i + 2) % QUEUE_BYTES] = 0
+                i += LENGTH[status] or 1
+
     # ---- draining ---------------------------------------------------------------------
 
     def transmit(self, out, room):

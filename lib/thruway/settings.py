@@ -16,6 +16,7 @@ SETTINGS_FILE = "thruway.toml"
 
 CLOCK_AUTO = -1  # Kenton's rule: the input that last sent Start drives the clock
 CLOCK_NONE = -2  # no clock or transport passes at all
+CLOCK_FOLLOWS_ROUTES = -1  # clock `to` not given: clock goes where the source's routes go
 
 SYSEX_TIMEOUT_MS = 300
 SYSEX_TIMEOUT_RANGE = (20, 5000)
@@ -35,7 +36,7 @@ class Settings:
         self.output_names = list(OUTPUT_IDS)
         self.routes = []
         self.clock_source = CLOCK_AUTO
-        self.clock_outputs = ALL_OUTPUTS
+        self.clock_outputs = CLOCK_FOLLOWS_ROUTES
         self.running_status = 0  # mask of DIN outputs that use running status
         self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
         self.active_sensing = False
@@ -391,7 +392,10 @@ def describe(settings):
         lines.append("clock: none passes")
     else:
         src = "auto (the input that last sent Start)" if settings.clock_source == CLOCK_AUTO else inputs[settings.clock_source]
-        to = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1) or "no output"
+        if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES:
+            to = "where its routes go"
+        else:
+            to = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1) or "no output"
         lines.append("clock and transport: %s -> %s" % (src, to))
     if settings.running_status:
         lines.append("running status on: " + ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.running_status >> o) & 1))

@@ -1,0 +1,53 @@
+"""mido as the independent decoder: proof that a byte stream an output sent is whole, valid MIDI."""
+
+import mido
+
+REALTIME_FIRST = 0xF8
+
+
+def decode(data, running_status=False):
+    """Decode an output's bytes with mido into (realtime messages, other messages).
+
+    Raises AssertionError unless every byte belongs to a whole, valid message: realtime bytes
+    may stand anywhere (MIDI allows them between any two bytes), everything else must decode
+    into messages that re-encode to exactly the bytes sent, in order. mido's parser has no
+    running status and no realtime inside channel messages, so those two are taken out first
+    (running status only where the output was set to use it)."""
+    realtime = []
+    rest = bytearray()
+    for b in data:
+        if b >= REALTIME_FIRST:
+            realtime.append(mido.Message.from_bytes([b]))
+        else:
+            rest.append(b)
+    if running_status:
+        rest = expand_running_status(rest)
+    parser = mido.Parser()
+    parser.feed(bytes(rest))
+    messages = list(parser)
+    encoded = bytearray()
+    for m in messages:
+        encoded.extend(m.bytes())
+    assert encoded == rest, "not whole valid MIDI: sent %s, mido read %s" % (rest.hex(" "), encoded.hex(" "))
+    return realtime, messages
+
+
+def expand_running_status(data):
+    """The same stream with every status byte written out (for a decoder without running status)."""
+    out = bytearray()
+    status = 0
+    need = 0
+    have = 0
+    for b in data:
+        if b >= 0x80:
+            out.append(b)
+            status = b if b < 0xF0 else 0
+            need = (2 if b < 0xC0 or b >= 0xE0 else 1) if b < 0xF0 else 0
+            have = 0
+            continue
+        if status and have == need:
+            out.append(status)
+            have = 0
+        out.append(b)
+        have += 1
+    return out
