@@ -1,0 +1,1 @@
+"""Thruway hardware: the circuit as code, its checks, drawings, BOM and build guide."""
