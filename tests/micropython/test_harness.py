@@ -356,6 +356,7 @@ def test_many_reports_every_failed_script(micropython, tmp_path):
 
 
 def test_missing_harness_skips_locally(monkeypatch, tmp_path):
+    monkeypatch.setattr(micropython_runner.shutil, "which", lambda name: "/usr/bin/node")
     monkeypatch.setattr(micropython_runner, "PACKAGE_DIR", tmp_path / "nothing-here")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="npm ci"):
