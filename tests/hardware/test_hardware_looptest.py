@@ -1,0 +1,115 @@
+"""The on-board loopback test: a good cable passes, a dead or garbling one fails with a useful line, ports open right."""
+
+import sys
+import types
+
+import pytest
+
+from hardware import looptest
+
+
+class Clock:
+    """time.monotonic stand-in that moves 1 ms per call."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        self.t += 0.001
+        return self.t
+
+
+class Cable:
+    """A MIDI cable between two fake UARTs: what is written comes back in chunks, optionally altered."""
+
+    def __init__(self, chunks=(64,), alter=None):
+        self.pending = bytearray()
+        self.chunks = list(chunks)
+        self.turn = 0
+        self.alter = alter
+
+    def write(self, data):
+        data = bytes(data)
+        self.pending.extend(self.alter(data) if self.alter else data)
+
+    def readinto(self, buf):
+        if not self.pending:
+            return None  # busio.UART with timeout=0 and nothing received
+        size = min(self.chunks[self.turn % len(self.chunks)], len(self.pending), len(buf))
+        self.turn += 1
+        buf[:size] = self.pending[:size]
+        del self.pending[:size]
+        return size
+
+
+def test_good_cable_passes():
+    """Every pattern comes back intact: OK with the count."""
+    cable = Cable()
+    assert looptest.check(cable, cable, Clock()) == "OK: 8/8 patterns came back intact"
+
+
+def test_good_cable_in_small_reads_passes():
+    """Bytes arriving a few at a time (as a UART's ring buffer hands them over) still make whole patterns."""
+    cable = Cable(chunks=(2, 2, 1, 1, 3))
+    assert looptest.check(cable, cable, Clock(), rounds=3) == "OK: 3/3 patterns came back intact"
+
+
+def test_dead_port_fails_with_nothing_came_back():
+    """No cable, or a dead IN/OUT: says nothing came back and what to check."""
+    sent = Cable()
+    silent = Cable()
+    assert looptest.check(sent, silent, Clock()).startswith("FAIL: nothing came back")
+
+
+def test_garbled_bytes_fail_with_a_hexdump():
+    """A flipped bit shows what was sent and what arrived."""
+    cable = Cable(alter=lambda data: data.replace(b"\x55", b"\x54"))
+    verdict = looptest.check(cable, cable, Clock(), rounds=2)
+    assert verdict == (
+        "FAIL: 0/2 intact; sent 90 3C 64 80 3C 00 F0 7D 55 2A 7F 00 F7, got 90 3C 64 80 3C 00 F0 7D 54 2A 7F 00 F7"
+    )
+
+
+class FakeUART:
+    """busio.UART / adafruit_pio_uart.UART stand-in that records how it was opened."""
+
+    opened = []
+
+    def __init__(self, tx=None, rx=None, baudrate=9600, timeout=1, receiver_buffer_size=64):
+        self.tx, self.rx, self.baudrate, self.timeout = tx, rx, baudrate, timeout
+        self.kind = "busio"
+        FakeUART.opened.append(self)
+
+    def deinit(self):
+        pass
+
+
+class FakePioUART(FakeUART):
+    def __init__(self, tx=None, rx=None, baudrate=9600):
+        super().__init__(tx=tx, rx=rx, baudrate=baudrate)
+        self.kind = "pio"
+
+
+@pytest.fixture
+def board_modules(monkeypatch):
+    """Explicit fakes for the three CircuitPython modules open_pair uses."""
+    FakeUART.opened = []
+    pins = types.SimpleNamespace(**{"GPIO%d" % n: "GPIO%d" % n for n in range(30)})
+    monkeypatch.setitem(sys.modules, "microcontroller", types.SimpleNamespace(pin=pins))
+    monkeypatch.setitem(sys.modules, "busio", types.SimpleNamespace(UART=FakeUART))
+    monkeypatch.setitem(sys.modules, "adafruit_pio_uart", types.SimpleNamespace(UART=FakePioUART))
+
+
+def test_same_uart_block_opens_one_uart(board_modules):
+    """out1 and in1 are both UART0: one busio.UART with TX GP0 and RX GP1 at 31250 baud."""
+    send, receive, to_close = looptest.open_pair("out1", "in1")
+    assert send is receive and to_close == (send,)
+    assert (send.kind, send.tx, send.rx, send.baudrate, send.timeout) == ("busio", "GPIO0", "GPIO1", 31250, 0)
+
+
+def test_pio_output_to_the_other_input(board_modules):
+    """out3 is a PIO output on GP6; in2 a UART1 receiver on GP9."""
+    send, receive, to_close = looptest.open_pair("out3", "in2")
+    assert (send.kind, send.tx, send.baudrate) == ("pio", "GPIO6", 31250)
+    assert (receive.kind, receive.tx, receive.rx, receive.timeout) == ("busio", None, "GPIO9", 0)
+    assert to_close == (send, receive)
