@@ -265,6 +265,19 @@ def test_quirk_gc_collect_frees_nothing_while_a_script_runs(micropython, tmp_pat
     assert micropython(s) == "True\n"
 
 
+def test_quirk_the_heap_grows_past_heapsize_and_counts_in_16_byte_blocks(micropython, tmp_path):
+    s = script(
+        tmp_path,
+        """\
+        import gc
+        from heapmeter import allocated
+        big = [bytearray(1024) for i in range(256)]  # 256 KiB live on a 64 KiB heap
+        print(gc.mem_free() > 128 * 1024 * 1024, allocated(bytearray, 100), allocated(bytearray, 112))
+        """,
+    )
+    assert micropython(s, paths=("tests/micropython",), heapsize=64 * 1024) == "True 128 128\n"
+
+
 def test_quirk_memoryview_slices_allocate(micropython, tmp_path):
     s = script(
         tmp_path,
