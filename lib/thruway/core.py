@@ -491,18 +491,19 @@ class Core:
         return self.counters[port * N_IN_COUNTERS + which]
 
     def stats(self):
-        """Every counter, as a dict of plain values (not for the hot path)."""
+        """Every counter, as {"inputs": {id: {...}}, "outputs": {id: {...}}} (not for the hot path)."""
         from thruway.midi import INPUT_IDS, OUTPUT_IDS
         from thruway.output import DROP_NAMES
 
-        result = {}
+        inputs = {}
         for port in range(N_INPUTS):
-            result[INPUT_IDS[port]] = dict(
+            inputs[INPUT_IDS[port]] = dict(
                 (IN_COUNTER_NAMES[k], self.counters[port * N_IN_COUNTERS + k]) for k in range(N_IN_COUNTERS)
             )
+        outputs = {}
         for out in self.outputs:
             d = dict(("dropped_" + DROP_NAMES[k], out.drops[k]) for k in range(len(DROP_NAMES)))
             d["bytes"] = out.sent
             d["deepest_queue"] = out.deepest
-            result[OUTPUT_IDS[out.index]] = d
-        return result
+            outputs[OUTPUT_IDS[out.index]] = d
+        return {"inputs": inputs, "outputs": outputs}

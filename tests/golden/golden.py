@@ -204,7 +204,9 @@ def check(g, seed=1):
                 failures.append("%s fed %s: %s sent %s, expected %s" % (g.name, mode, out_id, hexs(sent[out_id]), hexs(want)))
         stats = core.stats()
         for port, counter, value, lineno in g.counts:
-            got = stats.get(port, {}).get(counter)
+            got = stats["inputs"].get(port, {}).get(counter)
+            if got is None:
+                got = stats["outputs"].get(port, {}).get(counter)
             if got != value:
                 failures.append("%s:%d fed %s: %s.%s is %r, expected %d" % (g.name, lineno, mode, port, counter, got, value))
         if first is None:

@@ -1,0 +1,264 @@
+"""Property tests: whatever arrives on the inputs, the outputs carry whole, valid MIDI in order."""
+
+import os
+import sys
+
+from hypothesis import given, settings as hsettings, strategies as st, HealthCheck
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+
+from midicheck import decode  # noqa: E402
+from thruway.core import Core  # noqa: E402
+from thruway.midi import N_INPUTS, N_OUTPUTS, OUTPUT_IDS, CLOCK  # noqa: E402
+from thruway.routes import Route  # noqa: E402
+from thruway.settings import Settings, CLOCK_AUTO, CLOCK_NONE  # noqa: E402
+
+PROFILE = hsettings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+route = st.builds(
+    Route,
+    source=st.integers(0, N_INPUTS - 1),
+    outputs=st.integers(1, 31),
+    channels=st.integers(1, 0xFFFF),
+    channel=st.integers(-1, 15),
+    types=st.integers(1, 255),
+)
+
+
+@st.composite
+def any_settings(draw):
+    s = Settings()
+    s.routes = draw(st.lists(route, max_size=6))
+    s.clock_source = draw(st.sampled_from([CLOCK_AUTO, CLOCK_NONE, 0, 1, 2]))
+    s.clock_outputs = draw(st.sampled_from([-1, 0, 1, 3, 16, 31]))
+    s.running_status = draw(st.integers(0, 15))
+    s.active_sensing = draw(st.booleans())
+    return s
+
+
+def channel_message(draw_status, data):
+    return st.tuples(draw_status, data, data).map(lambda t: bytes([t[0], t[1], t[2]][: 3 if t[0] < 0xC0 or t[0] >= 0xE0 else 2]))
+
+
+byte = st.integers(0, 255)
+data = st.integers(0, 127)
+status = st.integers(0x80, 0xEF)
+midiish = st.one_of(
+    channel_message(status, data),
+    st.lists(data, max_size=4).map(bytes),  # running status or stray data
+    st.sampled_from([b"\xf8", b"\xfa", b"\xfb", b"\xfc", b"\xfe", b"\xff", b"\xf9", b"\xfd", b"\xf6", b"\xf4", b"\xf5"]),
+    st.tuples(data, data).map(lambda t: bytes([0xF2, t[0], t[1]])),
+    st.lists(data, max_size=40).map(lambda d: b"\xf0" + bytes(d) + b"\xf7"),
+    st.lists(data, max_size=10).map(lambda d: b"\xf0" + bytes(d)),  # SysEx ended by anything
+    st.lists(byte, max_size=8).map(bytes),  # garbage
+)
+
+# One step of the box's life: bytes on an input, an output taking some bytes, or time passing.
+step = st.one_of(
+    st.tuples(st.just("in"), st.integers(0, N_INPUTS - 1), st.lists(midiish, max_size=6).map(b"".join)),
+    st.tuples(st.just("out"), st.integers(0, N_OUTPUTS - 1), st.integers(1, 64)),
+    st.tuples(st.just("tick"), st.integers(0, 600), st.just(0)),
+)
+
+
+def play(core, steps):
+    """Run the steps; returns what each output sent, drained to the end."""
+    sent = [bytearray() for _ in range(N_OUTPUTS)]
+    buf = bytearray(4096)
+    now = 0
+    for kind, a, b in steps:
+        if kind == "in":
+            core.receive(a, b, len(b), now)
+        elif kind == "out":
+            n = core.transmit(a, buf, b)
+            assert 0 <= n <= b
+            sent[a].extend(buf[:n])
+        else:
+            now = (now + a) & ((1 << 29) - 1)
+            core.tick(now)
+    core.tick(now + 10000)
+    for o in range(N_OUTPUTS):
+        while True:
+            n = core.transmit(o, buf, len(buf))
+            if not n:
+                break
+            sent[o].extend(buf[:n])
+    return sent
+
+
+@PROFILE
+@given(any_settings(), st.lists(step, max_size=60))
+def test_garbage_never_breaks_an_output(s, steps):
+    """Random and garbage bytes on all inputs at once never raise, and every output is whole,
+    valid MIDI: no message cut, none interleaved with another, running status only where on."""
+    core = Core(s)
+    sent = play(core, steps)
+    for o in range(N_OUTPUTS):
+        decode(bytes(sent[o]), running_status=core.outputs[o].running_status)
+    core.stats()
+
+
+@PROFILE
+@given(any_settings(), st.lists(step, max_size=40), st.lists(byte, max_size=64))
+def test_settings_change_and_panic_keep_outputs_valid(s, steps, more):
+    """Applying new settings and panic in the middle of traffic keep every output valid MIDI."""
+    core = Core(s)
+    half = len(steps) // 2
+    first = play(core, steps[:half])
+    s2 = Settings()
+    s2.running_status = s.running_status
+    owed = core.apply(s2)
+    for out, msg in owed:
+        assert msg[0] & 0xF0 == 0x80
+    core.receive(0, bytes(more), len(more), 0)
+    core.panic()
+    second = play(core, steps[half:])
+    for o in range(N_OUTPUTS):
+        decode(bytes(first[o] + second[o]), running_status=core.outputs[o].running_status)
+
+
+@st.composite
+def ordered_traffic(draw):
+    """Each input sends CC number 20+input with values counting up: order is visible."""
+    steps = []
+    seq = [0] * N_INPUTS
+    for _ in range(draw(st.integers(0, 80))):
+        kind = draw(st.sampled_from(["in", "in", "out", "rt"]))
+        if kind == "in":
+            port = draw(st.integers(0, N_INPUTS - 1))
+            ch = draw(st.integers(0, 15))
+            if seq[port] < 127:
+                seq[port] += 1
+                msg = bytes([0xB0 | ch, 20 + port, seq[port]])
+                if draw(st.booleans()):
+                    cut = draw(st.integers(1, 2))
+                    msg = msg[:cut] + b"\xf8" + msg[cut:]
+                steps.append(("in", port, msg))
+        elif kind == "rt":
+            steps.append(("in", draw(st.integers(0, N_INPUTS - 1)), b"\xf8"))
+        else:
+            steps.append(("out", draw(st.integers(0, N_OUTPUTS - 1)), draw(st.integers(1, 8))))
+    return steps
+
+
+@PROFILE
+@given(any_settings(), ordered_traffic())
+def test_each_input_keeps_its_order(s, steps):
+    """On every output, each input's messages come in the order they arrived (some may be
+    filtered or dropped, none reordered or repeated)."""
+    s.running_status = 0
+    core = Core(s)
+    sent = play(core, steps)
+    for o in range(N_OUTPUTS):
+        _, messages = decode(bytes(sent[o]))
+        last = {}
+        for m in messages:
+            key = (m.control, m.channel)
+            assert m.value > last.get(key, 0), "%s: %s out of order" % (OUTPUT_IDS[o], m)
+            last[key] = m.value
+
+
+@PROFILE
+@given(
+    st.integers(0, N_INPUTS - 1),
+    st.integers(0, 31),
+    st.lists(st.tuples(st.integers(0, N_INPUTS - 1), st.sampled_from([0xF8, 0xFA, 0xFB, 0xFC])), max_size=80),
+    st.lists(route, max_size=4),
+)
+def test_clock_comes_from_the_source_to_the_outputs_in_to(source, to, beats, routes):
+    """Clock and transport reach exactly the outputs in `to`, and only from the clock source."""
+    s = Settings()
+    s.routes = routes
+    s.clock_source = source
+    s.clock_outputs = to
+    core = Core(s)
+    buf = bytearray(64)
+    sent = [bytearray() for _ in range(N_OUTPUTS)]
+    from_source = bytearray()
+    for port, b in beats:
+        core.receive(port, bytes([b]), 1, 0)
+        if port == source:
+            from_source.append(b)
+        for o in range(N_OUTPUTS):
+            n = core.transmit(o, buf, 64)
+            sent[o].extend(buf[:n])
+    for o in range(N_OUTPUTS):
+        expected = from_source if (to >> o) & 1 else bytearray()
+        assert sent[o] == expected, OUTPUT_IDS[o]
+    dropped = sum(c["clock_dropped"] for c in core.stats()["inputs"].values())
+    assert dropped == len(beats) - len(from_source)
+
+
+def sounding_after(messages):
+    """Notes left sounding by a stream of mido messages (Note On velocity 0 ends a note)."""
+    on = set()
+    for m in messages:
+        if m.type == "note_on" and m.velocity:
+            on.add((m.channel, m.note))
+        elif m.type in ("note_on", "note_off"):
+            on.discard((m.channel, m.note))
+        elif m.type == "control_change" and m.control == 123:
+            on = set(k for k in on if k[0] != m.channel)
+    return on
+
+
+@st.composite
+def playing(draw):
+    """A player pressing and releasing keys on the inputs while settings change and outputs drain."""
+    steps = []
+    down = set()
+    for _ in range(draw(st.integers(0, 60))):
+        kind = draw(st.sampled_from(["on", "on", "off", "off", "out", "apply", "panic", "rt"]))
+        port = draw(st.integers(0, N_INPUTS - 1))
+        if kind == "on":
+            ch, note = draw(st.integers(0, 3)), draw(st.integers(60, 63))
+            steps.append(("in", port, bytes([0x90 | ch, note, draw(st.integers(1, 127))])))
+            down.add((port, ch, note))
+        elif kind == "off" and down:
+            port, ch, note = draw(st.sampled_from(sorted(down)))
+            zero = draw(st.booleans())
+            steps.append(("in", port, bytes([(0x90 if zero else 0x80) | ch, note, 0])))
+            down.discard((port, ch, note))
+        elif kind == "out":
+            steps.append(("out", draw(st.integers(0, N_OUTPUTS - 1)), draw(st.integers(1, 16))))
+        elif kind == "apply":
+            steps.append(("apply", draw(any_settings()), 0))
+        elif kind == "panic":
+            steps.append(("panic", 0, 0))
+        elif kind == "rt":
+            steps.append(("in", port, b"\xf0\x7d\x01" if draw(st.booleans()) else b"\xf7"))
+    # The player lets go of every key still down.
+    for port, ch, note in sorted(down):
+        steps.append(("in", port, bytes([0x80 | ch, note, 0])))
+    return steps
+
+
+@PROFILE
+@given(any_settings(), playing())
+def test_no_note_left_hanging(s, steps):
+    """Once the player has let go of every key, no output has a note sounding, whatever the
+    settings changes and panics in between (unless a Note Off was dropped, which is counted)."""
+    core = Core(s)
+    sent = [bytearray() for _ in range(N_OUTPUTS)]
+    buf = bytearray(4096)
+    running_status = s.running_status  # outputs that ever used it
+    for kind, a, b in steps:
+        if kind == "in":
+            core.receive(a, b, len(b), 0)
+        elif kind == "out":
+            n = core.transmit(a, buf, b)
+            sent[a].extend(buf[:n])
+        elif kind == "apply":
+            core.apply(a)
+            running_status |= a.running_status
+        else:
+            core.panic()
+    core.tick(10000)  # any SysEx left open is closed by its timeout
+    for o in range(N_OUTPUTS):
+        n = core.transmit(o, buf, len(buf))
+        sent[o].extend(buf[:n])
+    for o in range(N_OUTPUTS):
+        _, messages = decode(bytes(sent[o]), running_status=bool((running_status >> o) & 1))
+        left = sounding_after(messages)
+        assert not left or core.outputs[o].drops[2], "%s left %s sounding" % (OUTPUT_IDS[o], sorted(left))
+        assert core.sounding(o) == []
