@@ -1,0 +1,169 @@
+"""The `thruway` command: check settings files and replay captured MIDI through the core."""
+
+import argparse
+import os
+import sys
+
+from thruway import __version__
+from thruway.midi import INPUT_IDS, OUTPUT_IDS
+from thruway.settings import SettingsError, describe, load
+
+from thruway_host.captures import CaptureError, format_timed_text, read_capture
+from thruway_host.replay import Replay
+
+
+def read_settings(path):
+    """Settings from a file, checked by the core's reader and, on the host, by tomllib too.
+
+    Raises SettingsError with every problem as `FILE:LINE: ...`."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise SettingsError(["%s: cannot read it: %s" % (path, e.strerror or e)])
+    except UnicodeDecodeError:
+        raise SettingsError(["%s:1: the file is not UTF-8 text: save it as plain text (UTF-8)" % path])
+    settings = load(text, path)
+    _agree_with_tomllib(text, path)
+    return settings
+
+
+def _agree_with_tomllib(text, path):
+    """The box's reader and the standard one must read a file the same way."""
+    import tomllib
+
+    from thruway.tomlreader import parse
+
+    try:
+        real = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(["%s: the box accepts this file but standard TOML does not (%s): please report it" % (path, e)])
+    ours, _ = parse(text)
+    if ours != real:
+        raise SettingsError(["%s: the box reads this file differently from standard TOML: please report it" % path])
+
+
+def cmd_check(args):
+    try:
+        settings = read_settings(args.file)
+    except SettingsError as e:
+        for line in e.errors:
+            print(line, file=sys.stderr)
+        n = len(e.errors)
+        print("%s: %d error%s; the box keeps its last good settings until this is fixed" % (args.file, n, "" if n == 1 else "s"), file=sys.stderr)
+        return 1
+    print("%s: ok" % args.file)
+    names = ["%s = %s" % (INPUT_IDS[i], settings.input_names[i]) for i in range(len(INPUT_IDS)) if settings.input_names[i] != INPUT_IDS[i]]
+    names += ["%s = %s" % (OUTPUT_IDS[i], settings.output_names[i]) for i in range(len(OUTPUT_IDS)) if settings.output_names[i] != OUTPUT_IDS[i]]
+    if names:
+        print("ports: " + ", ".join(names))
+    for line in describe(settings):
+        print("  " + line)
+    return 0
+
+
+def resolve_input(word, settings):
+    folded = word.strip().lower()
+    for i, port_id in enumerate(INPUT_IDS):
+        if folded in (port_id, settings.input_names[i].lower()):
+            return i
+    choices = ", ".join(
+        port_id + ("" if settings.input_names[i] == port_id else " (%s)" % settings.input_names[i]) for i, port_id in enumerate(INPUT_IDS)
+    )
+    raise SystemExit("thruway replay: unknown input %r: use one of %s" % (word, choices))
+
+
+def cmd_replay(args):
+    if args.settings:
+        try:
+            settings = read_settings(args.settings)
+        except SettingsError as e:
+            for line in e.errors:
+                print(line, file=sys.stderr)
+            return 1
+    else:
+        from thruway.settings import default_settings
+
+        settings = default_settings()
+    captures = {}
+    for spec in args.inputs:
+        if "=" not in spec:
+            raise SystemExit("thruway replay: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt")
+        word, path = spec.split("=", 1)
+        port = resolve_input(word, settings)
+        if port in captures:
+            raise SystemExit("thruway replay: input %s is given twice" % INPUT_IDS[port])
+        try:
+            captures[port] = read_capture(path)
+        except CaptureError as e:
+            print(e, file=sys.stderr)
+            return 1
+    replay = Replay(settings)
+    sent = replay.run(captures)
+    stats = replay.core.stats()
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        for o, port_id in enumerate(OUTPUT_IDS):
+            with open(os.path.join(args.out, port_id + ".bin"), "wb") as f:
+                f.write(bytes(b for _, b in sent[o]))
+            with open(os.path.join(args.out, port_id + ".txt"), "w", encoding="utf-8") as f:
+                f.write("# %s (%s): %d bytes, times in ms\n" % (port_id, settings.output_names[o], len(sent[o])))
+                f.write(format_timed_text(sent[o]))
+        print("wrote %s/{%s}.bin and .txt" % (args.out, ",".join(OUTPUT_IDS)))
+    else:
+        for o, port_id in enumerate(OUTPUT_IDS):
+            name = settings.output_names[o]
+            title = port_id if name == port_id else "%s (%s)" % (port_id, name)
+            print("== %s: %d bytes" % (title, len(sent[o])))
+            text = format_timed_text(sent[o])
+            lines = text.splitlines()
+            if args.limit and len(lines) > args.limit:
+                lines = lines[: args.limit] + ["... %d more lines (--limit 0 shows all)" % (len(lines) - args.limit)]
+            for line in lines:
+                print("  " + line)
+    _print_problems(stats)
+    return 0
+
+
+def _print_problems(stats):
+    """Counters that are not zero, in a line each, so nothing is dropped silently."""
+    lines = []
+    for port, counters in stats["inputs"].items():
+        for k, v in counters.items():
+            if v and k != "messages":
+                lines.append("%s: %s %d" % (port + " in", k, v))
+    for port, counters in stats["outputs"].items():
+        for k, v in counters.items():
+            if v and k.startswith("dropped"):
+                lines.append("%s: %s %d" % (port + " out", k, v))
+    if lines:
+        print("counters:")
+        for line in lines:
+            print("  " + line)
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="thruway", description="Thruway MIDI merger: settings checker and bench tools.")
+    p.add_argument("--version", action="version", version="thruway " + __version__)
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="check a settings file and say what it routes where")
+    c.add_argument("file")
+    c.set_defaults(func=cmd_check)
+    r = sub.add_parser("replay", help="replay captured inputs through the core at wire speed")
+    r.add_argument("--settings", help="settings file (default: the box's defaults)")
+    r.add_argument("--in", dest="inputs", action="append", default=[], metavar="PORT=CAPTURE", help="input id or name = .bin/.syx/.txt/.mid")
+    r.add_argument("--out", help="folder for <output>.bin and <output>.txt")
+    r.add_argument("--limit", type=int, default=40, help="lines shown per output without --out (0: all)")
+    r.set_defaults(func=cmd_replay)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.command == "replay" and not args.inputs:
+        raise SystemExit("thruway replay: give at least one --in PORT=CAPTURE")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

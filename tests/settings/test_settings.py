@@ -1,0 +1,123 @@
+"""The settings file: every mistake reported as FILE:LINE with what to write instead."""
+
+import os
+
+import pytest
+
+from thruway.core import Core
+from thruway.settings import SettingsError, describe, load, suggest, CLOCK_AUTO, CLOCK_NONE
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+HEAD = '[inputs]\nin1 = "KeyStep"\nin2 = "Analog Four"\n[outputs]\nout1 = "Analog Four"\nout2 = "JU-06A"\n'
+# HEAD is 6 lines: a mistake after it is on line 7 or later.
+
+
+def errors_of(text):
+    with pytest.raises(SettingsError) as e:
+        load(text, "thruway.toml")
+    return e.value.errors
+
+
+@pytest.mark.parametrize(
+    "body, line, fragment",
+    [
+        ('[[route]]\nfrom = "KeyStep"\nto = "JU06A"\n', 9, 'unknown output "JU06A": did you mean JU-06A?'),
+        ('[[route]]\nfrom = "Typhon"\nto = "out1"\n', 8, 'unknown input "Typhon"'),
+        ('[[route]]\nfrom = "JU-06A"\nto = "out1"\n', 8, '"JU-06A" is not an input here'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nchannels = [0]\n', 10, "channel 0 is outside 1-16"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nchannel = 17\n', 10, "channel 17 is outside 1-16"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nchannel = "5"\n', 10, "without quotes"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\ntypes = ["note"]\n', 10, 'unknown type "note": did you mean notes?'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nchanels = [1]\n', 10, "did you mean channels?"),
+        ('[[route]]\nfrom = "KeyStep"\n', 7, "this route has no to"),
+        ('[[route]]\nfrom = "KeyStep"\nto = []\n', 9, "to is empty"),
+        ('[clock]\nsource = "Rytm"\n', 8, 'unknown input "Rytm"'),
+        ("[clock]\nsource = 1\n", 8, '"auto" or "none"'),
+        ('[clock]\nsorce = "auto"\n', 8, "did you mean source?"),
+        ("[options]\nsysex_timeout_ms = 5\n", 8, "from 20 to 5000"),
+        ('[options]\nrunning_status = ["usb"]\n', 8, "USB MIDI never uses running status"),
+        ('[options]\nactive_sensing = "yes"\n', 8, "true or false"),
+        ("[route]\nfrom = 1\n", 7, "[[route]]"),
+        ('[outputs2]\nx = 1\n', 7, "unknown key \"outputs2\""),
+    ],
+)
+def test_mistake_reported_with_line_and_advice(body, line, fragment):
+    """Each kind of mistake is reported as thruway.toml:LINE: what is wrong, and what to write."""
+    errs = errors_of(HEAD + body)
+    assert any(e.startswith("thruway.toml:%d: " % line) and fragment in e for e in errs), errs
+
+
+def test_name_used_twice():
+    """A name used twice among the inputs (or among the outputs) is refused, at its second use."""
+    errs = errors_of('[inputs]\nin1 = "Synth"\nin2 = "synth"\n')
+    assert errs == ['thruway.toml:3: the name "synth" is used twice in [inputs] (also for in1): give each port its own name']
+
+
+def test_same_name_for_an_input_and_an_output_is_fine():
+    """One device on an input and an output (the Analog Four) keeps one name: from/to tell them apart."""
+    s = load(HEAD + '[[route]]\nfrom = "Analog Four"\nto = "Analog Four"\n')
+    assert s.routes[0].source == 1 and s.routes[0].outputs == 1
+
+
+def test_a_port_cannot_take_another_ports_id():
+    """A port named like another port's id would be ambiguous: refused."""
+    errs = errors_of('[inputs]\nin1 = "in2"\n')
+    assert "the id of another port" in errs[0]
+
+
+def test_every_error_is_reported_not_just_the_first():
+    """All the mistakes in a file are reported at once, each on its own line."""
+    errs = errors_of(HEAD + '[[route]]\nfrom = "x"\nto = "y"\nchannels = [99]\n')
+    assert [e.split(":")[1] for e in errs] == ["8", "9", "10"]
+
+
+def test_syntax_error_has_a_line():
+    """A TOML syntax error comes with its line number too."""
+    errs = errors_of(HEAD + "[[route]]\nfrom = KeyStep\n")
+    assert len(errs) == 1 and errs[0].startswith("thruway.toml:8: ")
+
+
+def test_broken_settings_never_replace_good_ones():
+    """A broken file raises before anything reaches the core: the running routing is untouched."""
+    good = load(HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU-06A"\n')
+    core = Core(good)
+    with pytest.raises(SettingsError):
+        core.apply(load(HEAD + '[[route]]\nfrom = "KeyStep"\nto = "nowhere"\n'))
+    core.receive(0, b"\x90\x3c\x64", 3, 0)
+    buf = bytearray(8)
+    assert core.transmit(1, buf, 8) == 3
+
+
+def test_defaults():
+    """No [[route]]: the plain merger; no [clock]: auto, clock goes where the routes go."""
+    s = load("")
+    assert s.clock_source == CLOCK_AUTO
+    assert len(s.routes) == 3
+    assert load('[clock]\nsource = "none"\n').clock_source == CLOCK_NONE
+
+
+def test_ports_by_id_or_name_any_case():
+    """Routes may name ports by id or by the name given, in any case."""
+    a = load(HEAD + '[[route]]\nfrom = "keystep"\nto = ["OUT2", "analog four"]\n')
+    assert a.routes[0].source == 0 and a.routes[0].outputs == 0b11
+
+
+def test_describe_in_plain_words():
+    """describe() says the routing the way a musician reads it."""
+    s = load(HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU-06A"\nchannels = 5\nchannel = 1\ntypes = ["notes", "cc"]\n')
+    assert describe(s)[0] == "KeyStep ch 5 -> JU-06A ch 1 (notes, cc)"
+
+
+def test_suggest_spots_small_slips():
+    """'did you mean' finds a choice one or two edits away, and stays quiet otherwise."""
+    assert suggest("chanel", ["channel", "channels"]) == "channel"
+    assert suggest("tpyes", ["types"]) == "types"
+    assert suggest("zzz", ["from", "to"]) is None
+
+
+def test_the_shipped_settings_file_is_valid():
+    """The studio settings file in the repository loads without error."""
+    with open(os.path.join(ROOT, "thruway.toml")) as f:
+        s = load(f.read())
+    assert len(s.routes) == 7
