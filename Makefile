@@ -18,10 +18,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 demo: setup
-	$(VENV)/bin/thruway check examples/studio.toml
-	$(VENV)/bin/thruway replay --settings examples/studio.toml \
+	$(VENV)/bin/thruway check thruway.toml
+	$(VENV)/bin/thruway replay --settings thruway.toml --limit 12 \
 		--in KeyStep=examples/captures/keystep.txt --in "Analog Four"=examples/captures/a4-sequencer.txt \
-		--in usb=examples/captures/daw.txt
+		--in Computer=examples/captures/daw.txt
 
 test: setup
 	$(PY) -m pytest
