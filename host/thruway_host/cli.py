@@ -155,7 +155,28 @@ def build_parser():
     r.add_argument("--out", help="folder for <output>.bin and <output>.txt")
     r.add_argument("--limit", type=int, default=40, help="lines shown per output without --out (0: all)")
     r.set_defaults(func=cmd_replay)
+    for name in COMMAND_MODULES:
+        module = _command_module(name)
+        if module is not None:
+            module.add_parser(sub)
     return p
+
+
+# Further subcommands live in modules of their own, each with add_parser(subparsers) that
+# registers its parser and sets `func` (taking the parsed args, returning the exit status).
+COMMAND_MODULES = ("sim", "install", "monitor", "run")
+
+
+def _command_module(name):
+    import importlib
+
+    full = "thruway_host.cmd_" + name
+    try:
+        return importlib.import_module(full)
+    except ModuleNotFoundError as e:
+        if e.name == full:
+            return None
+        raise
 
 
 def main(argv=None):
