@@ -51,3 +51,16 @@ def expand_running_status(data):
         out.append(b)
         have += 1
     return out
+
+
+def sounding_after(messages):
+    """Notes left sounding by a stream of mido messages (Note On velocity 0 ends a note)."""
+    on = set()
+    for m in messages:
+        if m.type == "note_on" and m.velocity:
+            on.add((m.channel, m.note))
+        elif m.type in ("note_on", "note_off"):
+            on.discard((m.channel, m.note))
+        elif m.type == "control_change" and m.control == 123:
+            on = set(k for k in on if k[0] != m.channel)
+    return on

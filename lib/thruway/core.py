@@ -24,6 +24,7 @@ from thruway.midi import (
     N_OUTPUTS,
     OUT_USB,
     ticks_diff,
+    const,
 )
 from thruway.output import (
     Output,
@@ -40,14 +41,6 @@ from thruway.output import (
 )
 from thruway.routes import Tables
 from thruway.settings import CLOCK_AUTO, CLOCK_FOLLOWS_ROUTES, default_settings
-
-try:
-    from micropython import const
-except ImportError:
-
-    def const(x):
-        return x
-
 
 # Counters kept per input.
 IN_MESSAGES = const(0)  # whole messages read (realtime included)

@@ -1,7 +1,7 @@
 """MIDI 1.0 facts as data: status bytes, message lengths, message types and port numbers."""
 
 try:
-    from micropython import const
+    from micropython import const  # the other core modules import it from here
 except ImportError:
 
     def const(x):

@@ -1,14 +1,6 @@
 """One output's merger: a queue per source, realtime first, whole messages, bounded, drops counted."""
 
-from thruway.midi import LENGTH, SYSEX, END_OF_EXCLUSIVE
-
-try:
-    from micropython import const
-except ImportError:
-
-    def const(x):
-        return x
-
+from thruway.midi import LENGTH, SYSEX, END_OF_EXCLUSIVE, const
 
 # Sources of an output's messages: the three inputs, then the core itself (panic, closing F7).
 N_SOURCES = const(4)

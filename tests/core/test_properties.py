@@ -7,7 +7,7 @@ from hypothesis import given, settings as hsettings, strategies as st, HealthChe
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
-from midicheck import decode  # noqa: E402
+from midicheck import decode, sounding_after  # noqa: E402
 from thruway.core import Core  # noqa: E402
 from thruway.midi import N_INPUTS, N_OUTPUTS, OUTPUT_IDS, CLOCK  # noqa: E402
 from thruway.routes import Route  # noqa: E402
@@ -187,19 +187,6 @@ def test_clock_comes_from_the_source_to_the_outputs_in_to(source, to, beats, rou
         assert sent[o] == expected, OUTPUT_IDS[o]
     dropped = sum(c["clock_dropped"] for c in core.stats()["inputs"].values())
     assert dropped == len(beats) - len(from_source)
-
-
-def sounding_after(messages):
-    """Notes left sounding by a stream of mido messages (Note On velocity 0 ends a note)."""
-    on = set()
-    for m in messages:
-        if m.type == "note_on" and m.velocity:
-            on.add((m.channel, m.note))
-        elif m.type in ("note_on", "note_off"):
-            on.discard((m.channel, m.note))
-        elif m.type == "control_change" and m.control == 123:
-            on = set(k for k in on if k[0] != m.channel)
-    return on
 
 
 @st.composite

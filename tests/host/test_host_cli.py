@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
-from midicheck import decode  # noqa: E402
+from midicheck import decode, sounding_after  # noqa: E402
 from thruway_host import traffic  # noqa: E402
 from thruway_host.captures import CaptureError, format_timed_text, parse_timed_text, read_capture  # noqa: E402
 from thruway_host.cli import main  # noqa: E402
@@ -102,13 +102,7 @@ def test_replay_studio_leaves_no_note_hanging(tmp_path):
     main(studio_args(str(tmp_path)))
     for port_id in ("out1", "out2", "out3", "usb"):
         _, msgs = decode((tmp_path / (port_id + ".bin")).read_bytes())
-        on = set()
-        for m in msgs:
-            if m.type == "note_on" and m.velocity:
-                on.add((m.channel, m.note))
-            elif m.type in ("note_on", "note_off"):
-                on.discard((m.channel, m.note))
-        assert not on, port_id
+        assert not sounding_after(msgs), port_id
 
 
 def test_replay_prints_a_listing_without_out(capsys):
