@@ -136,3 +136,13 @@ def test_pin_map_is_plain_data():
         assert isinstance(node, ast.Assign), "line %d is not a plain assignment" % node.lineno
         ast.literal_eval(node.value)
     assert os.path.basename(PINS_FILE) == "pins.py"
+
+
+def test_pin_map_reads_the_same_under_micropython(micropython):
+    """On a MicroPython-family interpreter the pin map imports and gives the firmware the same numbers as CPython."""
+    out = micropython("tests/hardware/mp_read_pins.py", paths=("lib",))
+    want = ["%s %d %d" % (p, pin_map.PINS[p]["gpio"], pin_map.PINS[p]["uart"]) for p in pin_map.INPUTS]
+    want += ["%s %d %s" % (p, pin_map.PINS[p]["gpio"], pin_map.PINS[p]["kind"]) for p in pin_map.OUTPUTS]
+    want += ["%s %d %s" % (b, pin_map.BOARDS[b]["status_led"]["gpio"], pin_map.BOARDS[b]["status_led"]["kind"])
+             for b in ("pico", "feather_rp2040")]
+    assert out.splitlines() == want
