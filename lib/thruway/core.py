@@ -28,6 +28,12 @@ from thruway.midi import (
 )
 from thruway.output import (
     Output,
+    Queues,
+    QUEUE_BYTES,
+    QUEUE_MASK,
+    REALTIME_BYTES,
+    REALTIME_MASK,
+    DROP_REALTIME,
     SOURCE_CORE,
     RESERVE_DROPPABLE,
     RESERVE_OTHER,
@@ -81,7 +87,10 @@ class Core:
     bytes; tick(now) runs timeouts; apply(settings) swaps the routing; panic() silences."""
 
     def __init__(self, settings=None):
-        self.outputs = [Output(o, o == OUT_USB) for o in range(N_OUTPUTS)]
+        self.queues = qs = Queues()
+        self.outputs = [Output(qs, o, o == OUT_USB) for o in range(N_OUTPUTS)]
+        # What the hot path writes, in one tuple it unpacks at once.
+        self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count)
         # One MIDI reading state machine per input.
         self.status = [0] * N_INPUTS  # status of the message being read (running status), 0: none
         self.have = [0] * N_INPUTS  # data bytes of it read so far
@@ -131,16 +140,18 @@ class Core:
                     held[key] = mask
         self.settings = settings
         self.tables = tables
+        self.channel = tables.channel
         for out in self.outputs:
             out.running_status = bool((settings.running_status >> out.index) & 1) and not out.whole
+            # Panic ends notes on every channel the routing has ever sent this output.
+            out.channels_used |= tables.out_channels[out.index]
         # Per input, the outputs its clock, transport and Song Position reach if it is the master.
         self.clock_outputs = [
             tables.reach[port] if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs
             for port in range(N_INPUTS)
         ]
         self.clock_to = [
-            tuple(self.outputs[o] for o in range(N_OUTPUTS) if (self.clock_outputs[port] >> o) & 1)
-            for port in range(N_INPUTS)
+            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] >> o) & 1) for port in range(N_INPUTS)
         ]
         if settings.clock_source != CLOCK_AUTO:
             self.clock_master = -1
@@ -162,46 +173,148 @@ class Core:
     # ---- input ------------------------------------------------------------------------
 
     def receive(self, port, buf, n, now):
-        """Read `n` bytes of `buf` that arrived on input `port` at `now` (ms)."""
+        """Read `n` bytes of `buf` that arrived on input `port` at `now` (ms).
+
+        This is the box's hot path: everything it touches per byte or per message is held in
+        local variables, and a channel message is routed here, inline, into its outputs'
+        queues (a call or an attribute lookup per message would cost more than the routing)."""
         if n <= 0:
             return
         self.last_rx[port] = now
         status = self.status[port]
         have = self.have[port]
         data1 = self.data1[port]
+        in_sysex = self.in_sysex[port]
         counters = self.counters
         base = port * N_IN_COUNTERS
-        for i in range(n):
+        length = LENGTH
+        held = self.held[port]
+        table = self.channel[port]
+        qbuf, heads, counts, deepest, rt, rt_head, rt_count = self.hot
+        clock_to = self.clock_to[port]
+        clock_passes = self._clock_passes(port)
+        i = 0
+        while i < n:
             b = buf[i]
+            i += 1
+            if b < 0x80:
+                if in_sysex:
+                    # The rest of this run of SysEx data goes in one call.
+                    j = i
+                    while j < n and buf[j] < 0x80:
+                        j += 1
+                    self._sysex_data(port, buf, i - 1, j)
+                    i = j
+                    continue
+                if status == 0:
+                    # A data byte with no status to belong to is dropped.
+                    counters[base + (IN_UNDEFINED if self.skipping[port] else IN_STRAY)] += 1
+                    continue
+                if have == 0 and length[status] > 2:
+                    data1 = b
+                    have = 1
+                    continue
+                counters[base + IN_MESSAGES] += 1
+                if status >= 0xF0:
+                    self._common(port, status, data1 if have else b, b)
+                    status = 0
+                    have = 0
+                    continue
+                # A whole channel message. Running status: the next data byte starts another
+                # message like it, so `status` stays.
+                if have:
+                    d1 = data1
+                    d2 = b
+                    have = 0
+                else:
+                    d1 = b
+                    d2 = 0
+                kind = status & 0xF0
+                key = ((status & 0x0F) << 7) | d1
+                size = 3
+                reserve = RESERVE_OTHER
+                drop = DROP_OTHER
+                only = 0x1F  # outputs the message may go to
+                off = False
+                if kind == NOTE_OFF or (kind == NOTE_ON and d2 == 0):
+                    # Note On velocity 0 is a Note Off. A Note Off goes where its Note On
+                    # went, with the channel it was given then, whatever the filters say now.
+                    only = held[key]
+                    if not only:
+                        counters[base + IN_ORPHAN_NOTE_OFF] += 1
+                        continue
+                    held[key] = 0
+                    pairs = table[(NOTE_ON | (status & 0x0F)) - 0x80]
+                    off = True
+                    reserve = 0
+                    drop = DROP_NOTE_OFF
+                else:
+                    pairs = table[status - 0x80]
+                    if not pairs:
+                        continue
+                    if kind == NOTE_ON:
+                        drop = DROP_NOTE_ON
+                    elif kind == PROGRAM_CHANGE:
+                        size = 2
+                    elif kind == CONTROL_CHANGE and (d1 >= 120 or (d1 == CC_SUSTAIN and d2 < 64)):
+                        # Pedal up and the channel mode messages end notes: keep them like
+                        # Note Offs.
+                        reserve = 0
+                        drop = DROP_NOTE_OFF
+                    else:
+                        # CC, pressure and pitch bend are the first to go when an output
+                        # falls behind.
+                        reserve = RESERVE_DROPPABLE
+                        drop = DROP_DROPPABLE
+                        size = length[status]
+                sent = 0
+                for k in range(0, len(pairs), 2):
+                    o = pairs[k]
+                    if not (only >> o) & 1:
+                        continue
+                    st = pairs[k + 1]
+                    if off:
+                        st = kind | (st & 0x0F)
+                    q = (o << 2) | port
+                    c = counts[q]
+                    if QUEUE_BYTES - c - size < reserve:
+                        self.outputs[o].drops[drop] += 1
+                        continue
+                    j = heads[q] + c
+                    qb = q * QUEUE_BYTES
+                    qbuf[qb + (j & QUEUE_MASK)] = st
+                    qbuf[qb + ((j + 1) & QUEUE_MASK)] = d1
+                    if size == 3:
+                        qbuf[qb + ((j + 2) & QUEUE_MASK)] = d2
+                    c += size
+                    counts[q] = c
+                    if c > deepest[o]:
+                        deepest[o] = c
+                    sent |= 1 << o
+                if kind == NOTE_ON and d2:
+                    held[key] |= sent
+                continue
             if b >= 0xF8:
                 # Realtime may fall between any two bytes, even inside SysEx: act now, and
                 # leave the message in progress and running status as they were.
-                self._realtime(port, b, now)
-                continue
-            if b < 0x80:
-                if self.in_sysex[port]:
-                    self._sysex_byte(port, b)
-                elif status == 0:
-                    # A data byte with no status to belong to is dropped.
-                    counters[base + (IN_UNDEFINED if self.skipping[port] else IN_STRAY)] += 1
-                elif have == 0 and LENGTH[status] > 2:
-                    data1 = b
-                    have = 1
-                else:
+                if b == CLOCK and clock_passes:
                     counters[base + IN_MESSAGES] += 1
-                    if status < 0xF0:
-                        self._channel(port, status, data1 if have else b, b)
-                        # Running status: the next data byte starts another message like it.
-                        have = 0
-                    else:
-                        self._common(port, status, data1 if have else b, b)
-                        status = 0
-                        have = 0
+                    for o in clock_to:
+                        c = rt_count[o]
+                        if c == REALTIME_BYTES:
+                            self.outputs[o].drops[DROP_REALTIME] += 1
+                        else:
+                            rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
+                            rt_count[o] = c + 1
+                else:
+                    self._realtime(port, b, now)
+                    clock_passes = self._clock_passes(port)
                 continue
             # A status byte.
-            if self.in_sysex[port]:
+            if in_sysex:
                 # Any status byte but realtime ends a SysEx; only F7 ends it whole.
                 self._sysex_end(port)
+                in_sysex = False
                 if b == END_OF_EXCLUSIVE:
                     counters[base + IN_MESSAGES] += 1
                     continue
@@ -218,13 +331,14 @@ class Core:
             status = 0
             if b == SYSEX:
                 self._sysex_start(port)
+                in_sysex = True
             elif b == UNDEFINED_F4 or b == UNDEFINED_F5:
                 counters[base + IN_UNDEFINED] += 1
                 self.skipping[port] = True
             elif b == END_OF_EXCLUSIVE:
                 # An F7 with no SysEx open belongs to nothing.
                 counters[base + IN_STRAY] += 1
-            elif LENGTH[b] == 1:
+            elif length[b] == 1:
                 counters[base + IN_MESSAGES] += 1
                 self._common(port, b, 0, 0)
             else:
@@ -232,66 +346,14 @@ class Core:
         self.status[port] = status
         self.have[port] = have
         self.data1[port] = data1
-
-    def _channel(self, port, status, d1, d2):
-        """Route one whole channel message from input `port`."""
-        kind = status & 0xF0
-        held = self.held[port]
-        outputs = self.outputs
-        if kind == NOTE_OFF or (kind == NOTE_ON and d2 == 0):
-            # Note On velocity 0 is a Note Off. A Note Off goes where its Note On went, with
-            # the channel it was given then, whatever the filters say now.
-            key = ((status & 0x0F) << 7) | d1
-            mask = held[key]
-            if not mask:
-                self.counters[port * N_IN_COUNTERS + IN_ORPHAN_NOTE_OFF] += 1
-                return
-            pairs = self.tables.channel[port][(NOTE_ON | (status & 0x0F)) - 0x80]
-            for i in range(0, len(pairs), 2):
-                o = pairs[i]
-                if (mask >> o) & 1:
-                    st = kind | (pairs[i + 1] & 0x0F)
-                    if not outputs[o].put3(port, st, d1, d2, 3, 0):
-                        outputs[o].drops[DROP_NOTE_OFF] += 1
-            held[key] = 0
-            return
-        pairs = self.tables.channel[port][status - 0x80]
-        if not pairs:
-            return
-        if kind == NOTE_ON:
-            key = ((status & 0x0F) << 7) | d1
-            mask = held[key]
-            for i in range(0, len(pairs), 2):
-                o = pairs[i]
-                if outputs[o].put3(port, pairs[i + 1], d1, d2, 3, RESERVE_OTHER):
-                    mask |= 1 << o
-                else:
-                    outputs[o].drops[DROP_NOTE_ON] += 1
-            held[key] = mask
-            return
-        length = LENGTH[status]
-        if kind == PROGRAM_CHANGE:
-            reserve = RESERVE_OTHER
-            drop = DROP_OTHER
-        elif kind == CONTROL_CHANGE and (d1 >= 120 or (d1 == CC_SUSTAIN and d2 < 64)):
-            # Pedal up and the channel mode messages end notes: keep them like Note Offs.
-            reserve = 0
-            drop = DROP_NOTE_OFF
-        else:
-            # CC, pressure and pitch bend are the first to go when an output falls behind.
-            reserve = RESERVE_DROPPABLE
-            drop = DROP_DROPPABLE
-        for i in range(0, len(pairs), 2):
-            o = pairs[i]
-            if not outputs[o].put3(port, pairs[i + 1], d1, d2, length, reserve):
-                outputs[o].drops[drop] += 1
+        self.in_sysex[port] = in_sysex
 
     def _common(self, port, status, d1, d2):
         """Route one whole system common message (F1, F2, F3, F6)."""
         if status == SONG_POSITION:
             # Song Position follows the clock master's rule.
             self.song_position_zero[port] = d1 == 0 and d2 == 0
-            if not self._is_clock_master(port):
+            if not self._clock_passes(port):
                 self.counters[port * N_IN_COUNTERS + IN_CLOCK_DROPPED] += 1
                 return
             mask = self.clock_outputs[port]
@@ -304,7 +366,8 @@ class Core:
                 if not out.put3(port, status, d1, d2, length, RESERVE_OTHER):
                     out.drops[DROP_OTHER] += 1
 
-    def _is_clock_master(self, port):
+    def _clock_passes(self, port):
+        """Whether clock from `port` passes now (the clock master's rule)."""
         source = self.clock_source
         if source == CLOCK_AUTO:
             return self.clock_master < 0 or self.clock_master == port
@@ -329,8 +392,14 @@ class Core:
                 return
             if b != CLOCK:
                 self.song_position_zero[port] = False
-            for out in self.clock_to[port]:
-                out.put_realtime(b)
+            _, _, _, _, rt, rt_head, rt_count = self.hot
+            for o in self.clock_to[port]:
+                c = rt_count[o]
+                if c == REALTIME_BYTES:
+                    self.outputs[o].drops[DROP_REALTIME] += 1
+                else:
+                    rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
+                    rt_count[o] = c + 1
         elif b == ACTIVE_SENSING:
             self.sensing_seen[port] = True
             if self.pass_sensing and (self.sensing_owner < 0 or self.sensing_owner == port):
@@ -364,18 +433,38 @@ class Core:
                     self.outputs[o].drops[DROP_SYSEX] += 1
         self.sysex_to[port] = to
 
-    def _sysex_byte(self, port, b):
+    def _sysex_data(self, port, buf, start, end):
+        """Pass SysEx data bytes buf[start:end] to the outputs the SysEx is going to."""
         to = self.sysex_to[port]
         if not to:
             return
+        qs = self.queues
+        qbuf = qs.buf
+        heads = qs.head
+        counts = qs.count
         for o in range(N_OUTPUTS):
-            if (to >> o) & 1:
-                out = self.outputs[o]
-                if not out.put_byte(port, b, RESERVE_SYSEX_END):
-                    # No room: close it here with the F7 kept for it, and send no more of it.
-                    out.put_byte(port, END_OF_EXCLUSIVE, 0)
-                    out.drops[DROP_SYSEX_CUT] += 1
-                    to &= ~(1 << o)
+            if not (to >> o) & 1:
+                continue
+            q = (o << 2) | port
+            c = counts[q]
+            room = QUEUE_BYTES - c - RESERVE_SYSEX_END
+            k = end - start
+            if k > room:
+                k = room
+            j = heads[q] + c
+            base = q * QUEUE_BYTES
+            for x in range(start, start + k):
+                qbuf[base + (j & QUEUE_MASK)] = buf[x]
+                j += 1
+            c += k
+            counts[q] = c
+            if c > qs.deepest[o]:
+                qs.deepest[o] = c
+            if k < end - start:
+                # No room: close it here with the F7 kept for it, and send no more of it.
+                self.outputs[o].put_byte(port, END_OF_EXCLUSIVE, 0)
+                self.outputs[o].drops[DROP_SYSEX_CUT] += 1
+                to &= ~(1 << o)
         self.sysex_to[port] = to
 
     def _sysex_end(self, port):
@@ -497,6 +586,6 @@ class Core:
         for out in self.outputs:
             d = dict(("dropped_" + DROP_NAMES[k], out.drops[k]) for k in range(len(DROP_NAMES)))
             d["bytes"] = out.sent
-            d["deepest_queue"] = out.deepest
+            d["deepest_queue"] = out.deepest()
             outputs[OUTPUT_IDS[out.index]] = d
         return {"inputs": inputs, "outputs": outputs}

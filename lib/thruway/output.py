@@ -1,13 +1,15 @@
 """One output's merger: a queue per source, realtime first, whole messages, bounded, drops counted."""
 
-from thruway.midi import LENGTH, SYSEX, END_OF_EXCLUSIVE, const
+from thruway.midi import LENGTH, SYSEX, END_OF_EXCLUSIVE, N_OUTPUTS, const
 
-# Sources of an output's messages: the three inputs, then the core itself (panic, closing F7).
+# Sources of an output's messages: the three inputs, then the core itself (panic).
 N_SOURCES = const(4)
 SOURCE_CORE = const(3)
 
-QUEUE_BYTES = const(256)  # per source: 80 ms of DIN wire time
+QUEUE_BYTES = const(256)  # per source and output: 80 ms of DIN wire time
+QUEUE_MASK = const(255)
 REALTIME_BYTES = const(32)
+REALTIME_MASK = const(31)
 # Free bytes a queue keeps back from each class of message, so that what must not be lost
 # still finds room when an oversubscribed output falls behind.
 RESERVE_DROPPABLE = const(128)  # CC, pressure and pitch bend stop at half full
@@ -17,13 +19,29 @@ RESERVE_SYSEX_END = const(1)  # the F7 that closes a SysEx always has its byte
 # Drop kinds, counted per output.
 DROP_DROPPABLE = const(0)  # CC, aftertouch, polytouch, pitch bend dropped by policy
 DROP_NOTE_ON = const(1)
-DROP_NOTE_OFF = const(2)
+DROP_NOTE_OFF = const(2)  # Note Off, pedal up, channel mode: should never happen
 DROP_OTHER = const(3)  # program change, system common
 DROP_SYSEX = const(4)  # a whole SysEx not started for want of room
 DROP_SYSEX_CUT = const(5)  # a SysEx cut short (closed early with F7) for want of room
 DROP_REALTIME = const(6)
 N_DROPS = const(7)
 DROP_NAMES = ("droppable", "note_on", "note_off", "other", "sysex", "sysex_cut", "realtime")
+
+
+class Queues:
+    """Every output's queues in flat arrays, so that the core's hot path can fill them with a
+    few index operations. Queue q = output * N_SOURCES + source holds bytes
+    buf[q * QUEUE_BYTES ...], a ring from head[q], count[q] bytes long."""
+
+    def __init__(self):
+        n = N_OUTPUTS * N_SOURCES
+        self.buf = bytearray(n * QUEUE_BYTES)
+        self.head = [0] * n
+        self.count = [0] * n
+        self.deepest = [0] * N_OUTPUTS  # most bytes ever waiting in one queue of an output
+        self.rt = bytearray(N_OUTPUTS * REALTIME_BYTES)  # realtime rings, one per output
+        self.rt_head = [0] * N_OUTPUTS
+        self.rt_count = [0] * N_OUTPUTS
 
 
 class Output:
@@ -33,82 +51,73 @@ class Output:
     the wire up to `room` bytes, realtime first. A DIN output may stop mid-message and resume;
     a `whole` (USB) output only ever hands out whole messages."""
 
-    def __init__(self, index, whole):
+    def __init__(self, queues, index, whole):
+        self.queues = queues
         self.index = index
+        self.q0 = index * N_SOURCES
         self.whole = whole
         self.running_status = False
-        self.buf = bytearray(N_SOURCES * QUEUE_BYTES)
-        self.head = [0] * N_SOURCES  # next byte to send, offset within the source's queue
-        self.count = [0] * N_SOURCES
-        self.deepest = 0  # most bytes ever waiting in one source's queue
-        self.rt = bytearray(REALTIME_BYTES)
-        self.rt_head = 0
-        self.rt_count = 0
         self.current = -1  # source whose message is on the wire, -1 between messages
         self.left = 0  # bytes of that message still to send; -1 inside a SysEx
         self.next_source = 0
         self.last_status = 0  # for running status on the wire
         self.drops = [0] * N_DROPS
         self.sent = 0  # bytes handed to the wire
-        self.channels_used = 0  # bit per channel that has carried a channel message
+        self.channels_used = 0  # bit per channel the routing has sent this output
 
-    # ---- filling ----------------------------------------------------------------------
-
-    def free(self, source):
-        return QUEUE_BYTES - self.count[source]
+    # ---- filling (the core's hot path writes the queues itself; these serve the rest) ----
 
     def put3(self, source, status, d1, d2, length, reserve):
         """Queue a whole message of 1-3 bytes if it leaves `reserve` bytes free; True if queued."""
-        count = self.count[source]
+        qs = self.queues
+        q = self.q0 + source
+        count = qs.count[q]
         if QUEUE_BYTES - count - length < reserve:
             return False
-        buf = self.buf
-        base = source * QUEUE_BYTES
-        i = (self.head[source] + count) % QUEUE_BYTES
-        buf[base + i] = status
+        buf = qs.buf
+        base = q * QUEUE_BYTES
+        i = qs.head[q] + count
+        buf[base + (i & QUEUE_MASK)] = status
         if length > 1:
-            i = (i + 1) % QUEUE_BYTES
-            buf[base + i] = d1
+            buf[base + ((i + 1) & QUEUE_MASK)] = d1
             if length > 2:
-                i = (i + 1) % QUEUE_BYTES
-                buf[base + i] = d2
+                buf[base + ((i + 2) & QUEUE_MASK)] = d2
         count += length
-        self.count[source] = count
-        if count > self.deepest:
-            self.deepest = count
-        if status < 0xF0:
-            self.channels_used |= 1 << (status & 0x0F)
+        qs.count[q] = count
+        if count > qs.deepest[self.index]:
+            qs.deepest[self.index] = count
         return True
 
     def put_byte(self, source, byte, reserve):
         """Queue one byte of a SysEx if it leaves `reserve` bytes free; True if queued."""
-        count = self.count[source]
-        if QUEUE_BYTES - count - 1 < reserve:
-            return False
-        self.buf[source * QUEUE_BYTES + (self.head[source] + count) % QUEUE_BYTES] = byte
-        count += 1
-        self.count[source] = count
-        if count > self.deepest:
-            self.deepest = count
-        return True
+        return self.put3(source, byte, 0, 0, 1, reserve)
 
     def put_realtime(self, byte):
-        if self.rt_count == REALTIME_BYTES:
+        qs = self.queues
+        o = self.index
+        count = qs.rt_count[o]
+        if count == REALTIME_BYTES:
             self.drops[DROP_REALTIME] += 1
             return
-        self.rt[(self.rt_head + self.rt_count) % REALTIME_BYTES] = byte
-        self.rt_count += 1
+        qs.rt[o * REALTIME_BYTES + ((qs.rt_head[o] + count) & REALTIME_MASK)] = byte
+        qs.rt_count[o] = count + 1
 
     def waiting(self):
         """Bytes waiting to go out on this output."""
-        return self.rt_count + self.count[0] + self.count[1] + self.count[2] + self.count[3]
+        qs = self.queues
+        q = self.q0
+        return qs.rt_count[self.index] + qs.count[q] + qs.count[q + 1] + qs.count[q + 2] + qs.count[q + 3]
+
+    def deepest(self):
+        return self.queues.deepest[self.index]
 
     def clear(self):
         """Forget everything queued (used when no one listens, e.g. USB with no computer)."""
-        for s in range(N_SOURCES):
-            self.head[s] = 0
-            self.count[s] = 0
-        self.rt_count = 0
+        qs = self.queues
+        for q in range(self.q0, self.q0 + N_SOURCES):
+            qs.head[q] = 0
+            qs.count[q] = 0
+        qs.rt_count[self.index] = 0
         self.current = -1
         self.left = 0
         self.last_status = 0
@@ -116,70 +125,95 @@ class Output:
     def silence_pending(self):
         """Turn every Note On still waiting in a queue into a Note Off (velocity 0), for panic:
         nothing queued before the panic may start a note after it."""
-        buf = self.buf
+        qs = self.queues
+        buf = qs.buf
         for source in range(N_SOURCES):
-            base = source * QUEUE_BYTES
+            q = self.q0 + source
+            base = q * QUEUE_BYTES
+            head = qs.head[q]
+            count = qs.count[q]
             i = 0
-            count = self.count[source]
             if source == self.current:
                 if self.left < 0:
                     continue  # a SysEx is on the wire: what follows it is not yet known
                 i = self.left
             while i < count:
-                status = buf[base + (self.head[source] + i) % QUEUE_BYTES]
+                status = buf[base + ((head + i) & QUEUE_MASK)]
                 if status == SYSEX:
-                    while i < count and buf[base + (self.head[source] + i) % QUEUE_BYTES] != END_OF_EXCLUSIVE:
+                    while i < count and buf[base + ((head + i) & QUEUE_MASK)] != END_OF_EXCLUSIVE:
                         i += 1
                     i += 1
                     continue
                 if (status & 0xF0) == 0x90 and i + 2 < count:
-                    buf[base + (self.head[source] + i + 2) % QUEUE_BYTES] = 0
+                    buf[base + ((head + i + 2) & QUEUE_MASK)] = 0
                 i += LENGTH[status] or 1
 
     # ---- draining ---------------------------------------------------------------------
 
     def transmit(self, out, room):
         """Write up to `room` bytes for the wire into `out` (from index 0); return how many."""
-        n = 0
-        buf = self.buf
+        qs = self.queues
+        o = self.index
+        rt_count = qs.rt_count[o]
+        current = self.current
         whole = self.whole
+        n = 0
+        if rt_count and not (whole and current >= 0):
+            n = self._realtime_out(out, room)
+            rt_count = qs.rt_count[o]
+        if n == room:
+            self.sent += n
+            return n
+        buf = qs.buf
+        heads = qs.head
+        counts = qs.count
+        left = self.left
+        q0 = self.q0
+        next_source = self.next_source
+        last_status = self.last_status
         while n < room:
-            # Realtime may go between any two bytes on a DIN wire. A USB stream carries whole
-            # messages, and its SysEx packets cannot hold a realtime byte: there it waits for
-            # the message boundary.
-            if self.rt_count and not (whole and self.current >= 0):
-                out[n] = self.rt[self.rt_head]
-                self.rt_head = (self.rt_head + 1) % REALTIME_BYTES
-                self.rt_count -= 1
-                n += 1
-                continue
-            source = self.current
-            if source < 0:
-                source = self._next_message(room - n)
-                if source < 0:
+            if current < 0:
+                if rt_count:
+                    # A USB output's realtime waited for this message boundary.
+                    n += self._realtime_out(out, room, n)
+                    rt_count = qs.rt_count[o]
+                    if n == room:
+                        break
+                # Between messages: the next source with a message, taking turns.
+                s = next_source
+                for _ in range(N_SOURCES):
+                    if counts[q0 + s]:
+                        current = s
+                        break
+                    s = (s + 1) & 3
+                if current < 0:
                     break
-                base = source * QUEUE_BYTES
-                status = buf[base + self.head[source]]
+                q = q0 + current
+                status = buf[q * QUEUE_BYTES + heads[q]]
                 if status == SYSEX:
-                    self.left = -1
-                    self.last_status = 0
+                    left = -1
+                    last_status = 0
                 else:
-                    self.left = LENGTH[status]
+                    left = LENGTH[status]
+                    if whole and left > room - n:
+                        # A USB output writes whole messages only: wait for room.
+                        current = -1
+                        break
                     if status >= 0xF0:
                         # System common cancels running status on the wire too.
-                        self.last_status = 0
-                    elif self.running_status and status == self.last_status:
+                        last_status = 0
+                    elif status == last_status and self.running_status:
                         # Running status: the receiver still holds this status byte.
-                        self.head[source] = (self.head[source] + 1) % QUEUE_BYTES
-                        self.count[source] -= 1
-                        self.left -= 1
+                        heads[q] = (heads[q] + 1) & QUEUE_MASK
+                        counts[q] -= 1
+                        left -= 1
                     else:
-                        self.last_status = status
-                self.current = source
-            base = source * QUEUE_BYTES
-            head = self.head[source]
-            count = self.count[source]
-            if self.left < 0:
+                        last_status = status
+            q = q0 + current
+            base = q * QUEUE_BYTES
+            head = heads[q]
+            count = counts[q]
+            if left < 0:
                 # Inside a SysEx: pass what has arrived, up to and including its F7.
                 if count == 0:
                     break
@@ -189,43 +223,51 @@ class Output:
                 k = 0
                 while k < take:
                     b = buf[base + head]
-                    head = (head + 1) % QUEUE_BYTES
+                    head = (head + 1) & QUEUE_MASK
                     out[n] = b
                     n += 1
                     k += 1
                     if b == END_OF_EXCLUSIVE:
-                        self.current = -1
-                        self.next_source = (source + 1) % N_SOURCES
+                        next_source = (current + 1) & 3
+                        current = -1
                         break
-                self.head[source] = head
-                self.count[source] = count - k
+                heads[q] = head
+                counts[q] = count - k
             else:
-                take = self.left
+                take = left
                 if take > room - n:
                     take = room - n
                 for _ in range(take):
                     out[n] = buf[base + head]
-                    head = (head + 1) % QUEUE_BYTES
+                    head = (head + 1) & QUEUE_MASK
                     n += 1
-                self.head[source] = head
-                self.count[source] = count - take
-                self.left -= take
-                if self.left == 0:
-                    self.current = -1
-                    self.next_source = (source + 1) % N_SOURCES
+                heads[q] = head
+                counts[q] = count - take
+                left -= take
+                if left == 0:
+                    next_source = (current + 1) & 3
+                    current = -1
+        self.current = current
+        self.left = left
+        self.next_source = next_source
+        self.last_status = last_status
         self.sent += n
         return n
 
-    def _next_message(self, room):
-        """The source whose message goes next (round robin), or -1 if none can go now."""
-        s = self.next_source
-        for _ in range(N_SOURCES):
-            if self.count[s]:
-                if self.whole:
-                    status = self.buf[s * QUEUE_BYTES + self.head[s]]
-                    if status != SYSEX and LENGTH[status] > room:
-                        # A USB output writes whole messages only: wait for room.
-                        return -1
-                return s
-            s = (s + 1) % N_SOURCES
-        return -1
+    def _realtime_out(self, out, room, n=0):
+        """Move waiting realtime bytes into out[n:] (up to room); return how many."""
+        qs = self.queues
+        o = self.index
+        rt = qs.rt
+        base = o * REALTIME_BYTES
+        head = qs.rt_head[o]
+        count = qs.rt_count[o]
+        start = n
+        while count and n < room:
+            out[n] = rt[base + head]
+            head = (head + 1) & REALTIME_MASK
+            count -= 1
+            n += 1
+        qs.rt_head[o] = head
+        qs.rt_count[o] = count
+        return n - start

@@ -37,6 +37,7 @@ class Tables:
         self.sysex = [0] * N_INPUTS
         self.common = [0] * N_INPUTS
         self.reach = [0] * N_INPUTS
+        self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
         for source in range(N_INPUTS):
             pairs = [[] for _ in range(112)]
             for route in routes:
@@ -60,6 +61,7 @@ class Tables:
                         if (route.outputs >> out) & 1 and not _has_pair(entry, out, new_status):
                             entry.append(out)
                             entry.append(new_status)
+                            self.out_channels[out] |= 1 << (new_status & 0x0F)
             self.channel.append([bytes(p) if p else empty for p in pairs])
 
     def rewrites(self, source, status, out):
