@@ -259,7 +259,7 @@ class Writer:
         self.rnd.shuffle(own)
         self.rnd.shuffle(subs)
         # A [a.b] header may come before [a]; not when [a] writes b.c = ... and [a.b.x] exists,
-        # which the reader refuses on purpose (see test_toml_agreement.py).
+        # which the reader refuses on purpose (see DELIBERATE in test_toml_rules.py).
         children_first = header == "[" and not dotted_subs and subs and self.rnd.random() < 0.25
         if children_first:
             for sub in subs:
