@@ -186,9 +186,14 @@ def test_timed_text_keeps_byte_order_with_realtime_inside():
     assert "running status" in text
 
 
-def test_bundled_captures_are_what_the_generator_makes(tmp_path):
-    """The committed studio captures are exactly what thruway_host.traffic makes."""
-    for path in traffic.write_all(str(tmp_path)):
-        name = os.path.basename(path)
-        with open(os.path.join(CAPTURES, name)) as f:
-            assert f.read() == open(path).read(), name
+@pytest.mark.parametrize("name", sorted(traffic.bundle()))
+def test_bundled_captures_are_what_the_generator_makes(name):
+    """Each committed capture (the studio's, the dense, SysEx and clock-only cases) and each
+    case's settings file is exactly what thruway_host.traffic makes."""
+    with open(os.path.join(CAPTURES, name), encoding="utf-8") as f:
+        assert f.read() == traffic.bundle()[name], "run python -m thruway_host.traffic examples/captures"
+
+
+def test_every_bundled_file_is_generated():
+    """examples/captures holds nothing the generator does not make (a stale file would be untested)."""
+    assert sorted(os.listdir(CAPTURES)) == sorted(traffic.bundle())
