@@ -1,0 +1,157 @@
+"""`thruway sim`: the replay with the firmware loop's timing modelled; latency, clock jitter, queues, drops."""
+
+import json
+import os
+import sys
+
+from thruway.midi import INPUT_IDS
+from thruway.settings import SettingsError
+
+from thruway_host import sim as simulation
+from thruway_host.captures import CaptureError, read_capture
+from thruway_host.traffic import CAPTURES_DIR, SCENARIOS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def add_parser(sub):
+    p = sub.add_parser(
+        "sim",
+        help="replay captures through a modelled firmware loop: latency, clock jitter, queues, drops",
+        description="Replay captured inputs at wire speed through the core inside a model of the "
+        "firmware loop on an RP2040 (a cost per pass and per byte read), with outputs draining "
+        "at wire speed. Reports per output: messages, bytes, added latency (input wire end to "
+        "output wire start), clock jitter, deepest queue and drops; and the loop's CPU load. "
+        "See docs/performance.md.",
+    )
+    p.add_argument("--scenario", choices=sorted(SCENARIOS), help="a bundled case: " + "; ".join("%s: %s" % (k, v[0]) for k, v in sorted(SCENARIOS.items())))
+    p.add_argument("--settings", help="settings file (default: the scenario's, else the box's defaults)")
+    p.add_argument("--in", dest="inputs", action="append", default=[], metavar="PORT=CAPTURE", help="input id or name = .bin/.syx/.txt/.mid")
+    p.add_argument(
+        "--cost-per-byte-us",
+        type=float,
+        default=simulation.DEFAULT_COST_PER_BYTE_US,
+        help="µs the loop spends per input byte (default %(default)s: the RP2040-CircuitPython estimate in docs/bench-reference.json)",
+    )
+    p.add_argument(
+        "--cost-per-iteration-us",
+        type=float,
+        default=simulation.DEFAULT_COST_PER_ITERATION_US,
+        help="µs one loop pass costs with nothing to do (default %(default)s, from the same reference)",
+    )
+    p.add_argument("--tx-ahead", type=int, default=simulation.TX_AHEAD_BYTES, help="bytes a DIN output may hold unsent (default %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON (units in the keys) instead of a table")
+    p.add_argument("--plot", metavar="FILE.png", help="draw latency and clock-jitter distributions per output")
+    p.set_defaults(func=run)
+
+
+def load_case(args):
+    """(title, settings, {input port: events}) from --scenario and/or --settings/--in."""
+    from thruway_host.cli import read_settings, resolve_input
+
+    title = "your captures"
+    settings_path = args.settings
+    specs = list(args.inputs)
+    if args.scenario:
+        title, scenario_settings, scenario_inputs = SCENARIOS[args.scenario]
+        title = "%s: %s" % (args.scenario, title)
+        settings_path = settings_path or os.path.join(ROOT, scenario_settings)
+        if not specs:
+            specs = ["%s=%s" % (port, os.path.join(ROOT, CAPTURES_DIR, name)) for port, name in scenario_inputs.items()]
+    if not specs:
+        raise SystemExit("thruway sim: give --scenario NAME or at least one --in PORT=CAPTURE")
+    if settings_path:
+        settings = read_settings(settings_path)
+    else:
+        from thruway.settings import default_settings
+
+        settings = default_settings()
+    captures = {}
+    for spec in specs:
+        if "=" not in spec:
+            raise SystemExit("thruway sim: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt")
+        word, path = spec.split("=", 1)
+        port = resolve_input(word, settings)
+        if port in captures:
+            raise SystemExit("thruway sim: input %s is given twice" % INPUT_IDS[port])
+        captures[port] = read_capture(path)
+    return title, settings, captures
+
+
+def run(args):
+    try:
+        title, settings, captures = load_case(args)
+        model = simulation.LoopModel(args.cost_per_byte_us, args.cost_per_iteration_us, tx_ahead=args.tx_ahead)
+    except SettingsError as e:
+        for line in e.errors:
+            print(line, file=sys.stderr)
+        return 1
+    except CaptureError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print("thruway sim: %s" % e, file=sys.stderr)
+        return 2
+    result = simulation.Sim(settings, model).run(captures)
+    report = result.report()
+    report["case"] = title
+    if args.plot:
+        from thruway_host.simplot import plot
+
+        plot(result, report, args.plot)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for line in table(report):
+            print(line)
+        if args.plot:
+            print("plot: %s" % args.plot)
+    return 0
+
+
+def _ms(us):
+    return "-" if us is None else "%.2f" % (us / 1000)
+
+
+def table(report):
+    """The report as lines of text: a row per output that carried anything."""
+    m = report["model"]
+    loop = report["loop"]
+    lines = [
+        "thruway sim: %s" % report["case"],
+        "model: %.1f µs a loop pass + %.1f µs per input byte; DIN outputs hold at most %d bytes unsent"
+        % (m["cost_per_iteration_us"], m["cost_per_byte_us"], m["tx_ahead_bytes"]),
+        "",
+        "%-22s %8s %7s  %-20s  %-13s %6s  %s" % ("output", "messages", "bytes", "latency ms p50/p99/max", "clock jitter", "deepest", "dropped"),
+        "%-22s %8s %7s  %-20s  %-13s %6s" % ("", "", "", "(in end -> out start)", "ms p99/max", "queue"),
+    ]
+    for port_id, o in report["outputs"].items():
+        if not o["messages"] and not any(o["dropped_messages"].values()):
+            continue
+        name = port_id if o["name"] == port_id else "%s (%s)" % (port_id, o["name"])
+        drops = ", ".join("%s %d" % (k, v) for k, v in o["dropped_messages"].items() if v) or "none"
+        jitter = "-" if not o["clock_messages"] else "%s/%s" % (_ms(o["clock_jitter_p99_us"]), _ms(o["clock_jitter_max_us"]))
+        lines.append(
+            "%-22s %8d %7d  %-20s  %-13s %6d  %s"
+            % (
+                name[:22],
+                o["messages"],
+                o["bytes"],
+                "%s/%s/%s" % (_ms(o["latency_p50_us"]), _ms(o["latency_p99_us"]), _ms(o["latency_max_us"])),
+                jitter,
+                o["deepest_queue_bytes"],
+                drops,
+            )
+        )
+    lines.append("")
+    lines.append(
+        "loop: %.1f%% CPU for the traffic's bytes over %.0f ms; %d passes, the longest %.0f µs; at most %d bytes waited to be read"
+        % (loop["cpu_load_pct"], report["traffic_ms"], loop["iterations"], loop["busiest_iteration_us"], loop["rx_backlog_max_bytes"])
+    )
+    for port_id, i in report["inputs"].items():
+        if i["lost_bytes"] or i["counters"]:
+            extra = ", ".join("%s %d" % kv for kv in i["counters"].items())
+            if i["lost_bytes"]:
+                extra = "lost %d bytes (receive buffer full)" % i["lost_bytes"] + (", " + extra if extra else "")
+            lines.append("%s in: %s" % (port_id, extra))
+    return lines
