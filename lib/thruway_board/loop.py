@@ -1,0 +1,384 @@
+"""The firmware loop: inputs into the core, the core into the outputs, LEDs, panic button, live settings."""
+
+# One pass (step) reads every input, feeds the core, gives every output what it can take now
+# and, every few milliseconds, runs the housekeeping: the core's timeouts, the button, the
+# LEDs, USB presence and the settings file. Nothing here allocates in steady state and
+# nothing prints, except on events a musician causes (a saved file, the panic button, a
+# serial terminal opened) and in maintenance mode's diagnostics.
+
+import gc
+
+import supervisor
+
+from thruway import __version__
+from thruway.core import Core
+from thruway.midi import IN_USB, N_OUTPUTS, TICKS_HALF, TICKS_MAX, const
+from thruway.settings import SETTINGS_FILE, describe
+from thruway_board import status as light
+from thruway_board.ports import READ_CHUNK, RX_BUFFER
+from thruway_board.settingsfile import MISSING, SettingsFile
+
+if False:  # for the type check only (CircuitPython has no typing module)
+    from typing import Any, Callable
+
+    from thruway_board.ports import Ports
+
+HOUSEKEEPING_MS = const(4)  # core timeouts and the button, every 4 ms
+LED_EVERY = const(5)  # activity LEDs and the status light every 5th housekeeping pass: 20 ms
+USB_CHECK_EVERY = const(25)  # USB and serial presence every 25th: 100 ms
+HOUSEKEEPING_CYCLE = const(100)  # the pass counter wraps here (a multiple of both)
+DEBOUNCE = const(3)  # button samples that must agree: 12 ms
+SETTINGS_POLL_MS = const(500)  # os.stat of the settings file at most twice a second
+DIAGNOSTICS_MS = const(5000)  # maintenance mode prints its figures this often
+USB_READ = const(64)
+RX_NEAR_FULL = const(RX_BUFFER - 256)  # an input this full is close to losing bytes
+GC_MARGIN = const(16384)  # collect at a quiet moment before the heap gets this close to full
+
+_mem_free = getattr(gc, "mem_free", None)  # CircuitPython's; CPython has none
+
+
+def _due(now, when):
+    """Whether tick `now` has reached tick `when` (wrap-safe, no call to ticks_diff)."""
+    return ((now - when) & TICKS_MAX) < TICKS_HALF
+
+
+class Loop:
+    """The firmware loop over opened `ports` (thruway_board.ports.open_ports()).
+
+    `start()` loads the settings file and prints the start-up line; `step()` is one pass;
+    `run()` steps for ever. Time comes from `ticks_ms` (supervisor.ticks_ms on the board,
+    the virtual board's clock on a computer); lines for the serial console go to `say`."""
+
+    def __init__(self, ports, settings_path=SETTINGS_FILE, maintenance=False, ticks_ms=None, say=print):
+        # type: (Ports, str, bool, Callable[[], int] | None, Callable[[str], Any]) -> None
+        self.ports = ports
+        self.ticks = ticks_ms if ticks_ms is not None else supervisor.ticks_ms
+        self.say = say
+        self.maintenance = maintenance
+        self.core = Core()  # the default routing until start() reads the file
+        self.inputs = list(ports.inputs)
+        self.rx = [bytearray(READ_CHUNK) for _ in self.inputs]
+        self.outs = list(ports.outputs)
+        for out in self.outs:
+            out.attach(self.core)
+        self.usb_in = ports.usb_in
+        self.usb_rx = bytearray(USB_READ)
+        self.usb_out = ports.usb_out
+        if self.usb_out is not None:
+            self.usb_out.attach(self.core)
+        self.leds = list(ports.leds)
+        self.button = ports.button
+        self.button_pressed = ports.button_pressed
+        self.status = ports.status
+        self.file = SettingsFile(settings_path)
+        # Figures (maintenance mode prints them; `thruway sim` reads them).
+        self.steps = 0  # passes since the window began
+        self.worst_ms = 0  # longest time between two passes in the window
+        self.window_start = 0
+        self.bytes_in = [0, 0, 0]  # in1, in2, usb
+        self.near_full = [0] * len(self.inputs)  # passes that found an input's buffer nearly full
+        self.reloads = 0
+        self.reload_errors = 0
+        self.panics = 0
+        # State.
+        self.last = 0
+        self.act = 0  # activity bits since the LEDs were last updated: in1, in2, out1..out4
+        self.act_before = 0
+        self.leds_lit = 0
+        self.hk = 0
+        self.next_housekeeping = 0
+        self.next_poll = 0
+        self.next_diagnostics = 0
+        self.btn_raw = False
+        self.btn_count = 0
+        self.btn_down = False
+        self.panic_until = 0
+        self.panic_lit = False
+        self.errors = []  # type: list[str]  # the settings file's errors while it has any
+        self.size = MISSING  # what os.stat said of the file that is applied
+        self.mtime = MISSING
+        self.seen_size = MISSING  # a change seen once: applied when the next poll agrees
+        self.seen_mtime = MISSING
+        self.serial_was = False
+        self.usb_connected = True
+
+    # ---- start ------------------------------------------------------------------------
+
+    def start(self):
+        """Read the settings file, print the start-up line, get ready to step."""
+        now = self.ticks()
+        self.size, self.mtime = self.file.stat()
+        self.seen_size, self.seen_mtime = self.size, self.mtime
+        settings, errors = self.file.read()
+        if settings is not None:
+            self.core.apply(settings)
+        self.errors = errors
+        self.say(self.startup_line(settings, errors))
+        for line in errors:
+            self.say("  " + line)
+        if self.maintenance:
+            self.say("Maintenance mode: autoreload on; loop figures every %d s. Routing:" % (DIAGNOSTICS_MS // 1000))
+            for line in describe(self.core.settings):
+                self.say("  " + line)
+        if self.button is not None:
+            # A button still held from power-up (maintenance mode) is not a panic.
+            self.btn_raw = self.btn_down = self.button.value == self.button_pressed
+        self.last = self.window_start = now
+        self.next_housekeeping = now
+        self.next_poll = (now + SETTINGS_POLL_MS) & TICKS_MAX
+        self.next_diagnostics = (now + DIAGNOSTICS_MS) & TICKS_MAX
+        self.check_usb()
+        self.show(now)
+
+    def startup_line(self, settings, errors):
+        where = self.ports.board or "an unknown board"
+        from thruway_board.pins import BOARDS
+
+        if where in BOARDS:
+            where = str(BOARDS[where]["name"])
+        head = "Thruway %s on %s: " % (__version__, where)
+        name = self.file.name
+        if errors:
+            return head + "%s has %d error%s; running the default routing until it is fixed:" % (
+                name,
+                len(errors),
+                "" if len(errors) == 1 else "s",
+            )
+        if self.size == MISSING:
+            return head + "no %s, default routing (both DIN inputs to every output, USB to the DIN outputs)" % name
+        routes = len(settings.routes)
+        return head + "%s loaded, %d route%s" % (name, routes, "" if routes == 1 else "s")
+
+    # ---- the loop ---------------------------------------------------------------------
+
+    def run(self):
+        """Step for ever."""
+        step = self.step
+        while True:
+            step()
+
+    def step(self):
+        """One pass: every input into the core, every output as much as it can take."""
+        now = self.ticks()
+        gap = (now - self.last) & TICKS_MAX
+        self.last = now
+        if gap > self.worst_ms:
+            self.worst_ms = gap
+        self.steps += 1
+        core = self.core
+        act = self.act
+        i = 0
+        for uart in self.inputs:
+            # in_waiting also moves bytes still in the UART's FIFO into its buffer, so a
+            # message's last bytes are read now rather than after the 1 ms FIFO timeout.
+            waiting = uart.in_waiting
+            if waiting:
+                if waiting > RX_NEAR_FULL:
+                    self.near_full[i] += 1
+                buf = self.rx[i]
+                n = uart.readinto(buf)
+                if n:
+                    core.receive(i, buf, n, now)
+                    self.bytes_in[i] += n
+                    act |= 1 << i
+            i += 1
+        usb = self.usb_in
+        if usb is not None:
+            # PortIn.readinto returns a count (circuitpython-stubs 10.3 says bytes).
+            got = usb.readinto(self.usb_rx)  # type: Any
+            if got:
+                core.receive(IN_USB, self.usb_rx, got, now)
+                self.bytes_in[IN_USB] += got
+        bit = 4
+        for out in self.outs:
+            if out.service(now):
+                act |= bit
+            bit <<= 1
+        if self.usb_out is not None:
+            self.usb_out.service(now)
+        self.act = act
+        if ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF:
+            self.housekeeping(now)
+
+    def housekeeping(self, now):
+        """Every few milliseconds: timeouts, button, LEDs, USB presence, settings file."""
+        self.next_housekeeping = (now + HOUSEKEEPING_MS) & TICKS_MAX
+        self.core.tick(now)
+        hk = self.hk = (self.hk + 1) % HOUSEKEEPING_CYCLE
+        if self.button is not None:
+            self.sample_button(now)
+        if hk % LED_EVERY == 0:
+            self.show(now)
+        if hk % USB_CHECK_EVERY == 0:
+            self.check_usb()
+        if _due(now, self.next_poll):
+            self.poll_settings(now)
+        if self.maintenance and _due(now, self.next_diagnostics):
+            self.print_diagnostics()
+
+    # ---- button and lights ------------------------------------------------------------
+
+    def sample_button(self, now):
+        raw = self.button.value == self.button_pressed  # type: ignore[union-attr]
+        if raw != self.btn_raw:
+            self.btn_raw = raw
+            self.btn_count = 0
+            return
+        if self.btn_count < DEBOUNCE:
+            self.btn_count += 1
+            if self.btn_count == DEBOUNCE and raw != self.btn_down:
+                self.btn_down = raw
+                if raw:
+                    self.panic(now)
+
+    def panic(self, now):
+        """Note Off for every sounding note, then All Notes Off and sustain off, on every output."""
+        sent = self.core.panic()
+        self.panics += 1
+        self.panic_until = (now + light.PANIC_MS) & TICKS_MAX
+        self.panic_lit = True
+        if self.maintenance:
+            self.say("Panic: %d messages queued" % len(sent))
+
+    def mode(self, now):
+        if self.panic_lit:
+            if not _due(now, self.panic_until):
+                return light.PANIC
+            self.panic_lit = False
+        if self.errors:
+            return light.SETTINGS_ERROR
+        if self.maintenance:
+            return light.MAINTENANCE
+        return light.RUNNING
+
+    def show(self, now):
+        """Activity LEDs (lit while their port moved bytes in the last 20-40 ms) and the status light."""
+        lit = self.act | self.act_before
+        self.act_before = self.act
+        self.act = 0
+        if lit != self.leds_lit:
+            leds = self.leds
+            for k in range(len(leds)):
+                bit = 1 << k
+                led = leds[k]
+                if (lit ^ self.leds_lit) & bit and led is not None:
+                    led.value = bool(lit & bit)
+            self.leds_lit = lit
+        if self.status is not None:
+            self.status.show(self.mode(now), now)
+
+    # ---- USB and serial presence --------------------------------------------------------
+
+    def check_usb(self):
+        runtime = supervisor.runtime
+        connected = runtime.usb_connected
+        self.usb_connected = connected
+        if self.usb_out is not None:
+            self.usb_out.connected = connected
+            if not connected:
+                # No computer: nothing waits for one.
+                self.usb_out.drop()
+        serial = runtime.serial_connected
+        if serial and not self.serial_was and self.errors:
+            # Someone just opened the serial console: tell them why the light blinks.
+            self.say_errors()
+        self.serial_was = serial
+
+    # ---- settings file ----------------------------------------------------------------
+
+    def quiet(self):
+        """No byte waits anywhere: reading the file now delays nothing."""
+        for uart in self.inputs:
+            if uart.in_waiting:
+                return False
+        core = self.core
+        for o in range(N_OUTPUTS):
+            if core.waiting(o):
+                return False
+        return self.usb_out is None or not self.usb_out.pending
+
+    def poll_settings(self, now):
+        """Notice a saved settings file (os.stat) and apply it once the host has finished."""
+        if not self.quiet():
+            return  # try again at the next housekeeping pass
+        self.next_poll = (now + SETTINGS_POLL_MS) & TICKS_MAX
+        if _mem_free is not None and _mem_free() < GC_MARGIN:
+            gc.collect()  # now, while nothing waits, rather than in the middle of the music
+        size, mtime = self.file.stat()
+        if size == self.size and mtime == self.mtime:
+            self.seen_size, self.seen_mtime = size, mtime
+            return
+        if size != self.seen_size or mtime != self.seen_mtime:
+            # Changed since the last poll: the host may still be writing. Wait for the next.
+            self.seen_size, self.seen_mtime = size, mtime
+            return
+        self.apply_file()
+
+    def apply_file(self):
+        """Read the settings file and apply it; a file with errors changes nothing but the light."""
+        self.size, self.mtime = self.seen_size, self.seen_mtime
+        settings, errors = self.file.read()
+        if settings is None:
+            self.errors = errors
+            self.reload_errors += 1
+            self.say_errors()
+        else:
+            owed = self.core.apply(settings)
+            self.errors = []
+            self.reloads += 1
+            routes = len(settings.routes)
+            self.say(
+                "Thruway: %s applied, %d route%s; %d Note Off%s sent for notes whose route changed"
+                % (
+                    self.file.name,
+                    routes,
+                    "" if routes == 1 else "s",
+                    len(owed),
+                    "" if len(owed) == 1 else "s",
+                )
+            )
+        gc.collect()
+
+    def say_errors(self):
+        self.say("Thruway: %s not applied, the routing stays as it was:" % self.file.name)
+        for line in self.errors:
+            self.say("  " + line)
+
+    # ---- figures ----------------------------------------------------------------------
+
+    def figures(self, now=None):
+        """The loop's figures since the window began, as a dict (allocates: not for the loop)."""
+        if now is None:
+            now = self.ticks()
+        window = (now - self.window_start) & TICKS_MAX
+        usb = self.usb_out
+        return {
+            "window_ms": window,
+            "passes": self.steps,
+            "mean_us": window * 1000 // self.steps if self.steps else 0,
+            "worst_ms": self.worst_ms,
+            "bytes_in": list(self.bytes_in),
+            "bytes_out": [out.sent for out in self.outs] + [usb.sent if usb is not None else 0],
+            "near_full": list(self.near_full),
+            "usb_discarded": usb.discarded if usb is not None else 0,
+            "usb_connected": self.usb_connected,
+            "reloads": self.reloads,
+            "reload_errors": self.reload_errors,
+            "panics": self.panics,
+            "free_memory": _mem_free() if _mem_free is not None else None,
+        }
+
+    def new_window(self):
+        """Start a new window for the loop-time figures."""
+        now = self.ticks()
+        self.steps = 0
+        self.worst_ms = 0
+        self.window_start = self.last = now
+
+    def print_diagnostics(self):
+        from thruway_board.diagnostics import report
+
+        for line in report(self):
+            self.say(line)
+        self.next_diagnostics = (self.ticks() + DIAGNOSTICS_MS) & TICKS_MAX
+        self.new_window()  # the printing itself is not loop time
