@@ -369,6 +369,7 @@ class Installer:
             self.say("  same    %d file%s already up to date" % (counts["same"], "" if counts["same"] == 1 else "s"))
         if lib_note:
             self.say(lib_note)
+        self.check_space(steps + [settings_step])
         if self.dry_run:
             self.say("dry run: nothing was written")
             return 0
@@ -395,6 +396,27 @@ class Installer:
             )
         )
         return 0
+
+    def check_space(self, steps):
+        """InstallError when the drive cannot hold what is to be written (a Pico's drive is
+        about 1 MB). A file is written beside the one it replaces, so both fit at once."""
+        grow = 0
+        biggest = 0
+        for step in steps:
+            if step.action in ("new", "update") and step.source:
+                size = os.path.getsize(step.source)
+                biggest = max(biggest, size)
+                target = _on_drive(self.drive, step.target)
+                grow += size - (os.path.getsize(target) if step.action == "update" else 0)
+            elif step.action == "remove":
+                grow -= os.path.getsize(_on_drive(self.drive, step.target))
+        free = shutil.disk_usage(self.drive).free
+        if max(grow, 0) + biggest > free:
+            raise InstallError(
+                "the drive has %d kB free and this install needs %d kB: delete files you do not need "
+                "from it (old projects in lib/, .mpy libraries no longer used) and try again"
+                % (free // 1024, (max(grow, 0) + biggest + 1023) // 1024)
+            )
 
     def plan_libraries(self, board):
         """Steps copying libraries from a bundle, or none with a note on how they are installed."""

@@ -1,5 +1,6 @@
 """`thruway install`: a folder standing in for the CIRCUITPY drive gets exactly what changed, written whole."""
 
+import collections
 import errno
 import glob
 import os
@@ -257,6 +258,16 @@ def test_a_read_only_drive_is_explained(drive, source, monkeypatch):
     with pytest.raises(InstallError) as e:
         run(drive, source)
     assert "Read-only file system. If the drive is read-only" in str(e.value)
+
+
+def test_a_full_drive_is_refused_before_writing(drive, source, monkeypatch):
+    """A drive without room for the new files is refused before anything is written."""
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(install.shutil, "disk_usage", lambda path: usage(1024 * 1024, 1004 * 1024, 20 * 1024))
+    with pytest.raises(InstallError) as e:
+        run(drive, source)
+    assert "the drive has 20 kB free and this install needs" in str(e.value)
+    assert set(tree(drive)) == {"boot_out.txt"}
 
 
 def test_a_checkout_without_the_firmware_is_refused(drive, source):
