@@ -132,7 +132,7 @@ def run(args, system=None, sleep=time.sleep):
             if args.virtual:
                 sources.append(system.open_input("virtual:" + VIRTUAL_NAME))
                 opened.append(sources[-1])
-    except (PortNotFound, OSError) as e:
+    except Exception as e:  # unknown names, and whatever the MIDI system says when a port will not open
         print("thruway monitor: %s" % e, file=sys.stderr)
         for port in opened:
             port.close()

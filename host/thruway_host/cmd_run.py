@@ -224,7 +224,7 @@ def run(args, system=None, sleep=time.sleep):
         for index, name in outs.items():
             outputs[index] = system.open_output(name)
             opened.append(outputs[index])
-    except (PortNotFound, OSError) as e:
+    except Exception as e:  # unknown names, and whatever the MIDI system says when a port will not open
         print("thruway run: %s" % e, file=sys.stderr)
         for port in opened:
             port.close()

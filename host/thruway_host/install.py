@@ -332,7 +332,6 @@ class Installer:
         self.say = say
         self.run = run
         self.which = which
-        self.errors = []  # settings errors found in the user's thruway.toml
 
     def install(self):
         """Carry out the install; returns the exit status (0 done, 1 refused or failed)."""
@@ -445,7 +444,6 @@ class Installer:
         try:
             read_settings(target)
         except SettingsError as e:
-            self.errors = e.errors
             for line in e.errors:
                 self.say("  " + line)
             return Step("keep", SETTINGS, note="your settings, kept as they are: %d error%s above; fix them, then run thruway check %s" % (len(e.errors), "" if len(e.errors) == 1 else "s", target))
