@@ -4,9 +4,8 @@
 # names can change. Whatever fails here, the board keeps CircuitPython's defaults (drive,
 # serial console, autoreload on) and stays reachable: nothing here touches `storage`.
 
-import time
-
 import digitalio
+import microcontroller
 import supervisor
 import usb_midi
 
@@ -16,6 +15,7 @@ from thruway_board.ports import gpio
 
 USB_NAME = "Thruway"
 HOLD_SAMPLES = 5  # the button must read pressed this many times, 5 ms apart
+SAMPLE_US = 5000
 
 
 def button_held(pins=PINS):
@@ -24,11 +24,11 @@ def button_held(pins=PINS):
     key = digitalio.DigitalInOut(gpio(entry["gpio"]))
     try:
         key.switch_to_input(pull=digitalio.Pull.UP if entry.get("pull", "up") == "up" else digitalio.Pull.DOWN)
-        time.sleep(0.005)  # let the pull-up charge the wire
+        microcontroller.delay_us(SAMPLE_US)  # let the pull-up charge the wire
         for _ in range(HOLD_SAMPLES):
             if key.value != bool(entry["pressed"]):
                 return False
-            time.sleep(0.005)
+            microcontroller.delay_us(SAMPLE_US)
         return True
     finally:
         key.deinit()

@@ -204,9 +204,10 @@ class VirtualBoard:
         """Run `fn()` at virtual time `t` (µs)."""
         self.clock.at(t, lambda: fn() and 0)
 
-    def blocked(self, what=None):
-        """Longest busy-wait (µs), of any kind or of those whose description contains `what`."""
-        return max([us for _, us, w in self.clock.blocks if what is None or what in w], default=0)
+    def blocked(self, what=None, since=0):
+        """Longest busy-wait (µs) that began at or after `since`: of any kind, or of those whose
+        description contains `what` ("write", "background_write", "delay_us", ...)."""
+        return max([us for t, us, w in self.clock.blocks if t >= since and (what is None or what in w)], default=0)
 
     # ---- running firmware -------------------------------------------------------------
 
