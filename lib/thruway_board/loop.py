@@ -31,7 +31,7 @@ DEBOUNCE = const(3)  # button samples that must agree: 12 ms
 SETTINGS_POLL_MS = const(500)  # os.stat of the settings file at most twice a second
 DIAGNOSTICS_MS = const(5000)  # maintenance mode prints its figures this often
 USB_READ = const(64)
-RX_NEAR_FULL = const(RX_BUFFER - 256)  # an input this full is close to losing bytes
+RX_NEAR_FULL = RX_BUFFER - 256  # an input this full is close to losing bytes
 GC_MARGIN = const(16384)  # collect at a quiet moment before the heap gets this close to full
 
 _mem_free = getattr(gc, "mem_free", None)  # CircuitPython's; CPython has none
@@ -77,6 +77,7 @@ class Loop:
         self.window_start = 0
         self.bytes_in = [0, 0, 0]  # in1, in2, usb
         self.near_full = [0] * len(self.inputs)  # passes that found an input's buffer nearly full
+        self.polls = 0  # looks at the settings file
         self.reloads = 0
         self.reload_errors = 0
         self.panics = 0
@@ -302,6 +303,7 @@ class Loop:
         if not self.quiet():
             return  # try again at the next housekeeping pass
         self.next_poll = (now + SETTINGS_POLL_MS) & TICKS_MAX
+        self.polls += 1
         if _mem_free is not None and _mem_free() < GC_MARGIN:
             gc.collect()  # now, while nothing waits, rather than in the middle of the music
         size, mtime = self.file.stat()
