@@ -3,16 +3,19 @@
 from thruway.midi import INPUT_IDS, OUTPUT_IDS
 
 
-def _nonzero(counters, skip=()):
-    return ", ".join("%s %d" % (k, v) for k, v in sorted(counters.items()) if v and k not in skip)
+def _nonzero(counters, skip=(), prefix=""):
+    return ", ".join(
+        "%s %d" % (k[len(prefix) :] if k.startswith(prefix) else k, v) for k, v in sorted(counters.items()) if v and k not in skip
+    )
 
 
 def report(loop):
     """Lines for the serial console, from a Loop's figures and its core's counters."""
     f = loop.figures()
+    free = "unknown" if f["free_memory"] is None else "%d bytes" % f["free_memory"]
     lines = [
-        "loop: %d passes in %d ms, mean %d us, worst %d ms; free memory %s bytes"
-        % (f["passes"], f["window_ms"], f["mean_us"], f["worst_ms"], f["free_memory"]),
+        "loop: %d passes in %d ms, mean %d us, worst %d ms; free memory %s"
+        % (f["passes"], f["window_ms"], f["mean_us"], f["worst_ms"], free),
     ]
     ins = []
     for i, name in enumerate(INPUT_IDS):
@@ -20,21 +23,23 @@ def report(loop):
         if i < len(f["near_full"]) and f["near_full"][i]:
             text += " (buffer nearly full %d times)" % f["near_full"][i]
         ins.append(text)
-    lines.append("bytes in: " + ", ".join(ins))
+    lines.append("bytes in since power-up: " + ", ".join(ins))
     outs = ["%s %d" % (name, f["bytes_out"][o]) for o, name in enumerate(OUTPUT_IDS) if o < len(f["bytes_out"])]
     usb = "" if f["usb_connected"] else " (no computer)"
     if f["usb_discarded"]:
         usb += ", %d bytes dropped: no computer took them" % f["usb_discarded"]
-    lines.append("bytes out: " + ", ".join(outs) + usb)
+    lines.append("bytes out since power-up: " + ", ".join(outs) + usb)
     stats = loop.core.stats()
     for name in INPUT_IDS:
         text = _nonzero(stats["inputs"][name], skip=("messages",))
         if text:
-            lines.append("%s: %d messages; %s" % (name, stats["inputs"][name]["messages"], text))
+            lines.append("%s since power-up: %d messages; %s" % (name, stats["inputs"][name]["messages"], text))
     for name in OUTPUT_IDS:
-        text = _nonzero(stats["outputs"][name], skip=("bytes", "deepest_queue"))
+        text = _nonzero(stats["outputs"][name], skip=("bytes", "deepest_queue"), prefix="dropped_")
         if text:
-            lines.append("%s dropped: %s (deepest queue %d bytes)" % (name, text, stats["outputs"][name]["deepest_queue"]))
+            lines.append(
+                "%s dropped since power-up: %s (deepest queue %d bytes)" % (name, text, stats["outputs"][name]["deepest_queue"])
+            )
     if f["reloads"] or f["reload_errors"] or f["panics"]:
         lines.append(
             "settings applied %d times, refused %d times; panic %d times" % (f["reloads"], f["reload_errors"], f["panics"])

@@ -206,8 +206,7 @@ class Loop:
         self.next_housekeeping = (now + HOUSEKEEPING_MS) & TICKS_MAX
         self.core.tick(now)
         hk = self.hk = (self.hk + 1) % HOUSEKEEPING_CYCLE
-        if self.button is not None:
-            self.sample_button(now)
+        self.sample_button(now)
         if hk % LED_EVERY == 0:
             self.show(now)
         if hk % USB_CHECK_EVERY == 0:
@@ -220,7 +219,10 @@ class Loop:
     # ---- button and lights ------------------------------------------------------------
 
     def sample_button(self, now):
-        raw = self.button.value == self.button_pressed  # type: ignore[union-attr]
+        button = self.button
+        if button is None:
+            return
+        raw = button.value == self.button_pressed
         if raw != self.btn_raw:
             self.btn_raw = raw
             self.btn_count = 0

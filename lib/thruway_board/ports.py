@@ -122,9 +122,10 @@ class DinOut:
         n = self.transmit(self.index, self.bufs[turn], room)
         if not n:
             return 0
-        if sm is None:
-            self.port.write(self.views[0][n])  # type: ignore[union-attr]
-        else:
+        port = self.port
+        if port is not None:
+            port.write(self.views[0][n])
+        elif sm is not None:
             sm.background_write(once=self.views[turn][n])
             self.turn = turn ^ 1
         if late < 1 or late > MAX_LATE_MS:

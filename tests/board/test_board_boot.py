@@ -40,7 +40,7 @@ def test_holding_the_panic_button_at_power_up_chooses_maintenance_mode(vb):
     reports = [line for _, line in vb.console.lines if line.startswith("loop: ")]
     assert len(reports) == 2
     assert "mean" in reports[0] and "worst" in reports[0] and "free memory" in reports[0]
-    assert "bytes in: in1 150, in2 0, usb 0" in text
+    assert "bytes in since power-up: in1 150, in2 0, usb 0" in text
     status = [level for t, level in vb.status_history() if t > vb.clock.now - 2 * S]
     assert status.count(1) == 2  # the slow blink: once a second
 
