@@ -59,13 +59,10 @@ class Loop:
         self.inputs = list(ports.inputs)
         self.rx = [bytearray(READ_CHUNK) for _ in self.inputs]
         self.outs = list(ports.outputs)
-        for out in self.outs:
-            out.attach(self.core)
         self.usb_in = ports.usb_in
         self.usb_rx = bytearray(USB_READ)
         self.usb_out = ports.usb_out
-        if self.usb_out is not None:
-            self.usb_out.attach(self.core)
+        self.bind_outputs()
         self.leds = list(ports.leds)
         self.button = ports.button
         self.button_pressed = ports.button_pressed
@@ -102,6 +99,14 @@ class Loop:
         self.seen_mtime = MISSING
         self.serial_was = False
         self.usb_connected = True
+
+    def bind_outputs(self):
+        """Hand each output driver the core's transmit (they keep the bound method: quicker on
+        the board). Call again after replacing self.core or wrapping core.transmit."""
+        for out in self.outs:
+            out.attach(self.core)
+        if self.usb_out is not None:
+            self.usb_out.attach(self.core)
 
     # ---- start ------------------------------------------------------------------------
 

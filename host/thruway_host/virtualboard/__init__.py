@@ -229,15 +229,19 @@ class VirtualBoard:
         return self._exec(path, seconds)
 
     def run_loop(self, loop, seconds):
-        """Step an existing thruway_board.loop.Loop for `seconds` of virtual time."""
+        """Step an existing thruway_board.loop.Loop for `seconds` of virtual time, in the drive
+        (the loop finds thruway.toml there, as code.py does on the board)."""
         self.clock.deadline = self.clock.now + int(seconds * 1_000_000)
+        cwd = os.getcwd()
         try:
+            os.chdir(self.drive.path)
             with contextlib.redirect_stdout(self.console):
                 while True:
                     loop.step()
         except VirtualTimeUp:
             pass
         finally:
+            os.chdir(cwd)
             self.clock.deadline = None
 
     def _exec(self, path, seconds):
