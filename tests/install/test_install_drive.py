@@ -428,3 +428,5 @@ def test_this_checkouts_requirements_are_planned(drive):
     assert all(m.isidentifier() for m in modules), modules
     if modules:
         assert note == "libraries: %s to install with circup" % ", ".join(modules)
+    else:
+        assert note == "libraries: requirements-board.txt lists none: the firmware needs no CircuitPython libraries"
