@@ -43,7 +43,7 @@ def boot(say=print):
         maintenance = False
     try:
         usb_midi.enable()
-        supervisor.set_usb_identification(manufacturer=USB_NAME, product=USB_NAME + " MIDI merger")
+        supervisor.set_usb_identification(manufacturer=USB_NAME, product=USB_NAME)
         # circuitpython-stubs 10.3 declares set_names with a `self`; the module function has none.
         usb_midi.set_names(  # type: ignore[call-arg]
             streaming_interface_name=USB_NAME,

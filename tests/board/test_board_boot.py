@@ -19,7 +19,7 @@ def test_boot_names_usb_midi_thruway_and_turns_autoreload_off(vb):
         "in_jack_name": "Thruway",
         "out_jack_name": "Thruway",
     }
-    assert vb.usb_identification["manufacturer"] == "Thruway"
+    assert vb.usb_identification["manufacturer"] == vb.usb_identification["product"] == "Thruway"
     assert vb.usb_identification["vid"] == -1 and vb.usb_identification["pid"] == -1  # the board's own
     assert vb.autoreload is False
     assert vb.storage_calls == [] and vb.usb_drive and not vb.code_writes_drive
