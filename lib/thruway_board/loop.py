@@ -72,7 +72,7 @@ class Loop:
         self.steps = 0  # passes since the window began
         self.worst_ms = 0  # longest time between two passes in the window
         self.window_start = 0
-        self.bytes_in = [0, 0, 0]  # in1, in2, usb
+        self.bytes_in = [0, 0, 0]  # in1, in2, usb (counters wrap at 2**29: a long int would allocate)
         self.near_full = [0] * len(self.inputs)  # passes that found an input's buffer nearly full
         self.polls = 0  # looks at the settings file
         self.reloads = 0
@@ -180,12 +180,12 @@ class Loop:
             waiting = uart.in_waiting
             if waiting:
                 if waiting > RX_NEAR_FULL:
-                    self.near_full[i] += 1
+                    self.near_full[i] = (self.near_full[i] + 1) & TICKS_MAX
                 buf = self.rx[i]
                 n = uart.readinto(buf)
                 if n:
                     core.receive(i, buf, n, now)
-                    self.bytes_in[i] += n
+                    self.bytes_in[i] = (self.bytes_in[i] + n) & TICKS_MAX
                     act |= 1 << i
             i += 1
         usb = self.usb_in
@@ -194,7 +194,7 @@ class Loop:
             got = usb.readinto(self.usb_rx)  # type: Any
             if got:
                 core.receive(IN_USB, self.usb_rx, got, now)
-                self.bytes_in[IN_USB] += got
+                self.bytes_in[IN_USB] = (self.bytes_in[IN_USB] + got) & TICKS_MAX
         bit = 4
         for out in self.outs:
             if out.service(now):
@@ -218,8 +218,12 @@ class Loop:
             self.check_usb()
         if _due(now, self.next_poll):
             self.poll_settings(now)
-        if self.maintenance and _due(now, self.next_diagnostics):
-            self.print_diagnostics()
+        if _due(now, self.next_diagnostics):
+            if self.maintenance:
+                self.print_diagnostics()
+            else:
+                self.next_diagnostics = (now + DIAGNOSTICS_MS) & TICKS_MAX
+                self.new_window()  # keeps the pass count small
 
     # ---- button and lights ------------------------------------------------------------
 

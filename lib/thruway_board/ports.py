@@ -92,7 +92,7 @@ class DinOut:
         self.turn = 0
         self.end_ms = 0  # the last byte written leaves the wire by end_ms + end_us
         self.end_us = 0
-        self.sent = 0
+        self.sent = 0  # bytes written, wrapping at 2**29 (like every counter here)
         self.transmit = None  # type: Any  # core.transmit, set by attach()
 
     def attach(self, core):
@@ -140,7 +140,7 @@ class DinOut:
             us %= 1000
         self.end_ms = end_ms & TICKS_MAX
         self.end_us = us
-        self.sent += n
+        self.sent = (self.sent + n) & TICKS_MAX  # a counter that outgrew a small int would allocate
         return n
 
 
@@ -180,7 +180,7 @@ class UsbOut:
         took = self.port.write(self.views[n]) or 0
         if took >= n:
             self.pending = 0
-            self.sent += n
+            self.sent = (self.sent + n) & TICKS_MAX
             return n
         if took:
             # Keep the rest at the front of the buffer (no slice: it would allocate).
@@ -188,7 +188,7 @@ class UsbOut:
             for i in range(n - took):
                 buf[i] = buf[took + i]
             self.since = now
-            self.sent += took
+            self.sent = (self.sent + took) & TICKS_MAX
         self.pending = n - took
         if ((now - self.since) & TICKS_MAX) > USB_STALL_MS:
             self.drop()
@@ -197,10 +197,10 @@ class UsbOut:
     def drop(self):
         """Forget everything waiting for the computer: what this driver holds and the core's queue."""
         core = self.core
-        self.discarded += self.pending
+        self.discarded = (self.discarded + self.pending) & TICKS_MAX
         self.pending = 0
         if core is not None and core.waiting(OUT_USB):
-            self.discarded += core.waiting(OUT_USB)
+            self.discarded = (self.discarded + core.waiting(OUT_USB)) & TICKS_MAX
             core.outputs[OUT_USB].clear()
 
 
