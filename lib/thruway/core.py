@@ -78,6 +78,10 @@ IN_COUNTER_NAMES = (
 SENSING_SILENCE_MS = const(330)  # the 300 ms Active Sensing promise, plus a byte time of slack
 SENSING_RELEASE_MS = const(5000)  # a merger frees the Active Sensing pass after this silence
 NOTE_OFF_VELOCITY = const(0x40)
+# Counters wrap here, checked once a second by tick(): a CircuitPython int above 2**30 is
+# an object on the heap, and the box may run for weeks.
+COUNTER_WRAP = const(1 << 29)
+WRAP_CHECK_MS = const(1000)
 
 
 def sounding_keys(held):
@@ -124,6 +128,7 @@ class Core:
         self.sensing_owner = -1
         self.sensing_last = 0
         self.sensing_seen = [False] * N_INPUTS
+        self.wrap_checked = 0
         self.settings = None
         self.tables = None
         self.apply(settings if settings is not None else default_settings())
@@ -516,6 +521,22 @@ class Core:
                 self._release(port)
         if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
             self.sensing_owner = -1
+        if ticks_diff(now, self.wrap_checked) >= WRAP_CHECK_MS:
+            self.wrap_checked = now
+            self._wrap_counters()
+
+    def _wrap_counters(self):
+        counters = self.counters
+        for k in range(len(counters)):
+            if counters[k] >= COUNTER_WRAP:
+                counters[k] -= COUNTER_WRAP
+        for out in self.outputs:
+            drops = out.drops
+            for k in range(len(drops)):
+                if drops[k] >= COUNTER_WRAP:
+                    drops[k] -= COUNTER_WRAP
+            if out.sent >= COUNTER_WRAP:
+                out.sent -= COUNTER_WRAP
 
     # ---- output -----------------------------------------------------------------------
 

@@ -249,3 +249,16 @@ def test_no_note_left_hanging(s, steps):
         left = sounding_after(messages)
         assert not left or core.outputs[o].drops[2], "%s left %s sounding" % (OUTPUT_IDS[o], sorted(left))
         assert core.sounding(o) == []
+
+
+def test_counters_wrap_before_they_need_the_heap():
+    """Counters wrap at 2**29 (checked by tick once a second) so they stay small ints on the
+    board, however long it runs."""
+    core = Core(Settings())
+    core.counters[0] = (1 << 29) + 5
+    core.outputs[1].drops[0] = (1 << 29) + 1
+    core.outputs[2].sent = (1 << 29) + 2
+    core.tick(500)
+    assert core.counters[0] == (1 << 29) + 5  # not yet a second since the last check
+    core.tick(1000)
+    assert (core.counters[0], core.outputs[1].drops[0], core.outputs[2].sent) == (5, 1, 2)
