@@ -39,14 +39,22 @@ def add_parser(sub):
         default=simulation.DEFAULT_COST_PER_ITERATION_US,
         help="µs one loop pass costs with nothing to do (default %(default)s, from the same reference)",
     )
-    p.add_argument("--tx-ahead", type=int, default=simulation.TX_AHEAD_BYTES, help="bytes a DIN output may hold unsent (default %(default)s)")
+    p.add_argument(
+        "--loop",
+        choices=("firmware", "model"),
+        default="firmware",
+        help="firmware (default): code.py's own loop on the virtual board, each pass and byte charged the "
+        "costs above; model: a loop modelled in the simulator (faster, and its DIN lead is --tx-ahead)",
+    )
+    p.add_argument("--tx-ahead", type=int, default=simulation.TX_AHEAD_BYTES, help="with --loop model: bytes a DIN output may hold unsent (default %(default)s)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON (units in the keys) instead of a table")
     p.add_argument("--plot", metavar="FILE.png", help="draw latency and clock-jitter distributions per output")
     p.set_defaults(func=run)
 
 
 def load_case(args):
-    """(title, settings, {input port: events}) from --scenario and/or --settings/--in."""
+    """(title, settings, settings text or None, {input port: events}) from --scenario and/or
+    --settings/--in."""
     from thruway_host.cli import read_settings, resolve_input
 
     title = "your captures"
@@ -60,8 +68,11 @@ def load_case(args):
             specs = ["%s=%s" % (port, os.path.join(ROOT, CAPTURES_DIR, name)) for port, name in scenario_inputs.items()]
     if not specs:
         raise SystemExit("thruway sim: give --scenario NAME or at least one --in PORT=CAPTURE")
+    text = None
     if settings_path:
         settings = read_settings(settings_path)
+        with open(settings_path, encoding="utf-8") as f:
+            text = f.read()
     else:
         from thruway.settings import default_settings
 
@@ -75,12 +86,12 @@ def load_case(args):
         if port in captures:
             raise SystemExit("thruway sim: input %s is given twice" % INPUT_IDS[port])
         captures[port] = read_capture(path)
-    return title, settings, captures
+    return title, settings, text, captures
 
 
 def run(args):
     try:
-        title, settings, captures = load_case(args)
+        title, settings, text, captures = load_case(args)
         model = simulation.LoopModel(args.cost_per_byte_us, args.cost_per_iteration_us, tx_ahead=args.tx_ahead)
     except SettingsError as e:
         for line in e.errors:
@@ -92,7 +103,12 @@ def run(args):
     except ValueError as e:
         print("thruway sim: %s" % e, file=sys.stderr)
         return 2
-    result = simulation.Sim(settings, model).run(captures)
+    if args.loop == "firmware":
+        from thruway_host.simfirmware import FirmwareSim
+
+        result = FirmwareSim(settings, text, model).run(captures)
+    else:
+        result = simulation.Sim(settings, model).run(captures)
     report = result.report()
     report["case"] = title
     if args.plot:
@@ -117,10 +133,11 @@ def table(report):
     """The report as lines of text: a row per output that carried anything."""
     m = report["model"]
     loop = report["loop"]
+    loop_name = "the firmware's loop on the virtual board" if m["loop"] == "firmware" else "the modelled loop"
     lines = [
         "thruway sim: %s" % report["case"],
-        "model: %.1f µs a loop pass + %.1f µs per input byte; DIN outputs hold at most %d bytes unsent"
-        % (m["cost_per_iteration_us"], m["cost_per_byte_us"], m["tx_ahead_bytes"]),
+        "%s: %.1f µs a pass + %.1f µs per input byte read; DIN outputs hold at most %d bytes unsent"
+        % (loop_name, m["cost_per_iteration_us"], m["cost_per_byte_us"], m["tx_ahead_bytes"]),
         "",
         "%-22s %8s %7s  %-20s  %-13s %6s  %s" % ("output", "messages", "bytes", "latency ms p50/p99/max", "clock jitter", "deepest", "dropped"),
         "%-22s %8s %7s  %-20s  %-13s %6s" % ("", "", "", "(in end -> out start)", "ms p99/max", "queue"),

@@ -15,12 +15,13 @@ from thruway.output import N_SOURCES, QUEUE_BYTES, QUEUE_MASK
 
 from thruway_host.replay import BYTE_US, SETTLE_US, Replay, arrivals
 
-# The model's defaults are `make bench` figures, committed in docs/bench-reference.json: the
-# RP2040-CircuitPython estimates (same-run calibration, PERFORMANCE.md) of the core's cost per
-# input byte and of one pass of the loop with nothing to do. A test checks they match that file.
+# The model's defaults are `make bench` figures, committed in docs/bench-reference.json
+# (simulation_model): the RP2040-CircuitPython estimates (same-run calibration, see
+# docs/performance.md) of the firmware loop's cost per input byte read and of one pass with
+# nothing to do. A test checks they match that file.
 # A builder plugs in a real board's figures with --cost-per-byte-us and --cost-per-iteration-us.
-DEFAULT_COST_PER_BYTE_US = 43.0
-DEFAULT_COST_PER_ITERATION_US = 120.0
+DEFAULT_COST_PER_BYTE_US = 490.4
+DEFAULT_COST_PER_ITERATION_US = 1386.3
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
 RX_BUFFER_BYTES = 2048  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass
@@ -114,6 +115,19 @@ class _Queues:
                 queued = True
         return queued
 
+    def next_usb_message(self, transmit, o, buf, room=3):
+        """The USB output's next realtime byte or whole message into buf, through `transmit`,
+        one at a time (asking for 1, then 2, then 3 bytes) so that each is traced: (bytes, what
+        started, as taken() says); (0, []) when nothing can go."""
+        for size in (1, 2, 3):
+            if size > room:
+                break
+            snap = self.before()
+            n = transmit(o, buf, size)
+            if n:
+                return n, self.taken(o, snap)
+        return 0, []
+
     def taken(self, o, snapshot):
         """What one transmit call took from output o: [(ready, is_clock)] for each message that
         started on the wire in it (a realtime byte is a message of its own)."""
@@ -144,13 +158,13 @@ class OutputRecord:
         self.clock_delays = []  # the same, for each clock byte
 
 
-class Sim:
-    """Runs the core in a modelled firmware loop over timed inputs."""
+class Run:
+    """What one simulated run measured, and its report: the parts both loops share (Sim here,
+    FirmwareSim in simfirmware.py). A run fills outputs, in_bytes, lost and the loop figures."""
 
-    def __init__(self, settings, model=None):
+    def __init__(self, settings, model):
         self.settings = settings
-        self.model = model or LoopModel()
-        self.core = Core(settings)
+        self.model = model
         self.outputs = [OutputRecord() for _ in range(N_OUTPUTS)]
         self.in_bytes = [0] * N_INPUTS
         self.overrun = [0] * N_INPUTS
@@ -159,6 +173,83 @@ class Sim:
         self.byte_work_us = 0.0
         self.backlog_max = 0
         self.span_us = 0
+        self.loop_kind = "model"
+
+    def _sent(self, rec, started, data, n, start):
+        rec.bytes += n
+        rec.wire.extend(data[:n])
+        for ready, is_clock in started:
+            rec.messages += 1
+            if ready is None:
+                continue  # made by the box itself (a SysEx closed on timeout, released notes)
+            rec.latencies.append(start - ready)
+            if is_clock:
+                rec.clock_delays.append(start - ready)
+
+    # ---- figures ----------------------------------------------------------------------
+
+    def report(self):
+        """The figures as a dict; every key that holds a figure names its unit."""
+        stats = self.core.stats()
+        outputs = {}
+        for o, port_id in enumerate(OUTPUT_IDS):
+            rec = self.outputs[o]
+            s = stats["outputs"][port_id]
+            delays = rec.clock_delays
+            best = min(delays) if delays else 0
+            jitter = [d - best for d in delays]
+            outputs[port_id] = {
+                "name": self.settings.output_names[o],
+                "messages": rec.messages,
+                "bytes": rec.bytes,
+                "latency_p50_us": percentile(rec.latencies, 50),
+                "latency_p99_us": percentile(rec.latencies, 99),
+                "latency_max_us": percentile(rec.latencies, 100),
+                "clock_messages": len(delays),
+                "clock_jitter_p99_us": percentile(jitter, 99),
+                "clock_jitter_max_us": percentile(jitter, 100),
+                "deepest_queue_bytes": s["deepest_queue"],
+                "dropped_messages": dict((k[len("dropped_") :], v) for k, v in s.items() if k.startswith("dropped_")),
+            }
+        inputs = {}
+        for p, port_id in enumerate(INPUT_IDS):
+            counters = stats["inputs"][port_id]
+            inputs[port_id] = {
+                "name": self.settings.input_names[p],
+                "bytes": self.in_bytes[p],
+                "lost_bytes": self.overrun[p],
+                "messages": counters["messages"],
+                "counters": dict((k, v) for k, v in counters.items() if v and k != "messages"),
+            }
+        return {
+            "model": dict(self.model.as_dict(), loop=self.loop_kind),
+            "traffic_ms": round(self.span_us / 1000, 3),
+            "loop": {
+                "iterations": self.iterations,
+                "busiest_iteration_us": round(self.busiest_pass_us, 3),
+                "cpu_load_pct": round(100 * self.byte_work_us / self.span_us, 2) if self.span_us else 0.0,
+                "rx_backlog_max_bytes": self.backlog_max,
+            },
+            "inputs": inputs,
+            "outputs": outputs,
+        }
+
+    def distributions(self):
+        """Per output id: (latencies, clock jitters) in µs, for plots."""
+        result = {}
+        for o, port_id in enumerate(OUTPUT_IDS):
+            rec = self.outputs[o]
+            best = min(rec.clock_delays) if rec.clock_delays else 0
+            result[port_id] = (list(rec.latencies), [d - best for d in rec.clock_delays])
+        return result
+
+
+class Sim(Run):
+    """Runs the core in a modelled firmware loop over timed inputs."""
+
+    def __init__(self, settings, model=None):
+        Run.__init__(self, settings, model or LoopModel())
+        self.core = Core(settings)
 
     def run(self, captures):
         """captures: {input port: [(µs, bytes)]}. Returns self (see report())."""
@@ -227,18 +318,13 @@ class Sim:
             for o in range(N_OUTPUTS):
                 rec = self.outputs[o]
                 if o == OUT_USB:
-                    # USB takes whole messages as fast as they come; one message per call, so
-                    # that each is traced to its input.
+                    # USB takes whole messages as fast as they come.
                     while True:
-                        for room in (1, 2, 3):
-                            snap = track.before()
-                            n = core.transmit(o, out, room)
-                            if n:
-                                break
+                        n, started = track.next_usb_message(core.transmit, o, out)
                         if not n:
                             break
                         written += n
-                        self._sent(rec, track.taken(o, snap), out, n, t_w)
+                        self._sent(rec, started, out, n, t_w)
                     continue
                 flight = in_flight[o]
                 while flight and flight[0] <= t_w:
@@ -264,17 +350,6 @@ class Sim:
             t = t_w + skip * model.cost_per_iteration_us
         return self
 
-    def _sent(self, rec, started, data, n, start):
-        rec.bytes += n
-        rec.wire.extend(data[:n])
-        for ready, is_clock in started:
-            rec.messages += 1
-            if ready is None:
-                continue  # made by the box itself (a SysEx closed on timeout, released notes)
-            rec.latencies.append(start - ready)
-            if is_clock:
-                rec.clock_delays.append(start - ready)
-
     def _next_event(self, streams, arrived, in_flight, t_w, settle_until):
         """When the next pass that can do something starts, or None when nothing is left."""
         events = []
@@ -290,64 +365,6 @@ class Sim:
             # A SysEx left open or Active Sensing waits on time alone: the next millisecond.
             events.append((t_w // 1000 + 1) * 1000)
         return min(events) if events else None
-
-    # ---- figures ----------------------------------------------------------------------
-
-    def report(self):
-        """The figures as a dict; every key that holds a figure names its unit."""
-        stats = self.core.stats()
-        outputs = {}
-        for o, port_id in enumerate(OUTPUT_IDS):
-            rec = self.outputs[o]
-            s = stats["outputs"][port_id]
-            delays = rec.clock_delays
-            best = min(delays) if delays else 0
-            jitter = [d - best for d in delays]
-            outputs[port_id] = {
-                "name": self.settings.output_names[o],
-                "messages": rec.messages,
-                "bytes": rec.bytes,
-                "latency_p50_us": percentile(rec.latencies, 50),
-                "latency_p99_us": percentile(rec.latencies, 99),
-                "latency_max_us": percentile(rec.latencies, 100),
-                "clock_messages": len(delays),
-                "clock_jitter_p99_us": percentile(jitter, 99),
-                "clock_jitter_max_us": percentile(jitter, 100),
-                "deepest_queue_bytes": s["deepest_queue"],
-                "dropped_messages": dict((k[len("dropped_") :], v) for k, v in s.items() if k.startswith("dropped_")),
-            }
-        inputs = {}
-        for p, port_id in enumerate(INPUT_IDS):
-            counters = stats["inputs"][port_id]
-            inputs[port_id] = {
-                "name": self.settings.input_names[p],
-                "bytes": self.in_bytes[p],
-                "lost_bytes": self.overrun[p],
-                "messages": counters["messages"],
-                "counters": dict((k, v) for k, v in counters.items() if v and k != "messages"),
-            }
-        return {
-            "model": self.model.as_dict(),
-            "traffic_ms": round(self.span_us / 1000, 3),
-            "loop": {
-                "iterations": self.iterations,
-                "busiest_iteration_us": round(self.busiest_pass_us, 3),
-                "cpu_load_pct": round(100 * self.byte_work_us / self.span_us, 2) if self.span_us else 0.0,
-                "rx_backlog_max_bytes": self.backlog_max,
-            },
-            "inputs": inputs,
-            "outputs": outputs,
-        }
-
-    def distributions(self):
-        """Per output id: (latencies, clock jitters) in µs, for plots."""
-        result = {}
-        for o, port_id in enumerate(OUTPUT_IDS):
-            rec = self.outputs[o]
-            best = min(rec.clock_delays) if rec.clock_delays else 0
-            result[port_id] = (list(rec.latencies), [d - best for d in rec.clock_delays])
-        return result
-
 
 def percentile(values, p):
     """The nearest-rank percentile (p in 0-100) of values, rounded to 0.1 µs; None when empty."""
