@@ -38,7 +38,7 @@ def plot(result, report, path):
     """Write a PNG: on the left each output's latency distribution, on the right each clock's
     jitter, as the share of messages at or under a time (a dot marks p99), with the targets."""
     dists = result.distributions()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2), constrained_layout=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6.2), constrained_layout=True)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     spread = []
     jitter_all = []
@@ -73,7 +73,7 @@ def plot(result, report, path):
         ax.set_ylim(0, 101)
         ax.grid(True, which="both", alpha=0.3)
         ax.axhline(99, color="0.7", linewidth=0.8)
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
     m = report["model"]
     fig.suptitle(
         "thruway sim, %s  (%.0f µs a loop pass + %.0f µs a byte; CPU %.1f%%)"
