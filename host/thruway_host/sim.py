@@ -20,8 +20,8 @@ from thruway_host.replay import BYTE_US, SETTLE_US, Replay, arrivals
 # docs/performance.md) of the firmware loop's cost per input byte read and of one pass with
 # nothing to do. A test checks they match that file.
 # A builder plugs in a real board's figures with --cost-per-byte-us and --cost-per-iteration-us.
-DEFAULT_COST_PER_BYTE_US = 490.4
-DEFAULT_COST_PER_ITERATION_US = 1386.3
+DEFAULT_COST_PER_BYTE_US = 478.9
+DEFAULT_COST_PER_ITERATION_US = 1386.0
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
 RX_BUFFER_BYTES = 2048  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass

@@ -62,13 +62,17 @@ class FirmwareSim(Run):
                 vb.run_boot()
                 loop = vb.run_code(START_US / 1e6)["loop"]
                 t0 = vb.clock.now
-                tracer = _Tracer(self, loop, streams, t0, vb.clock)
                 for port, (events, _) in enumerate(streams):
                     for t, data in events:
                         if port == IN_USB:
                             vb.usb.host_send(data, at=t0 + t)
                         else:
                             vb.din(port).send(data, at=t0 + t)
+                # A DIN byte is in when its stop bit is; a USB byte when the board's USB has it
+                # (the virtual board delivers the computer's bytes from the next 1 ms frame).
+                ready = [[t0 + t for t in times] for _, times in streams]
+                ready[IN_USB] = [t for t, _ in vb.usb.to_board]
+                tracer = _Tracer(self, loop, ready, vb.clock)
                 vb.run_loop(loop, (max(ends) + SETTLE_US) / 1e6)
                 tracer.finish(vb)
                 self.core = loop.core
@@ -115,11 +119,10 @@ class _Tracer:
     """Wraps the loop's Core so that each byte it takes in and hands out is traced (sim._Queues),
     then matches what it handed out with what the wires carried."""
 
-    def __init__(self, run, loop, streams, t0, clock):
+    def __init__(self, run, loop, ready, clock):
         self.run = run
         self.clock = clock
-        self.t0 = t0
-        self.times = [[t0 + t for t in times] for _, times in streams]
+        self.times = ready  # per input: when each of its bytes was in the box
         self.taken = [0] * N_INPUTS  # bytes of each input the loop has read
         self.backlog_max = 0
         core = loop.core
