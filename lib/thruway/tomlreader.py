@@ -111,6 +111,16 @@ def _control(c):
     return (c < " " and c != "\t") or c == "\x7f"
 
 
+def _has_control(s):
+    """Whether `s` holds a control character (tab aside), found by min() and `in`, which run
+    in C: comments are most of a settings file, and a loop per character is slow on the board."""
+    if not s:
+        return False
+    if "\x7f" in s:
+        return True
+    return min(s.replace("\t", " ")) < " "
+
+
 def _stray(c):
     """The message for a character that has no business where it stands, or None."""
     if c == "\n":
@@ -196,6 +206,10 @@ class _Reader:
         """Skips a # comment to the end of the line."""
         s = self.s
         i = self.i + 1
+        if not _has_control(s[i:]):
+            # Most comments: checked whole in C (min, in), not a character at a time.
+            self.i = self.n
+            return
         while i < self.n:
             if _control(s[i]):
                 self.i = i
