@@ -18,11 +18,12 @@ def add_parser(sub):
     p = sub.add_parser(
         "sim",
         help="replay captures through a modelled firmware loop: latency, clock jitter, queues, drops",
-        description="Replay captured inputs at wire speed through the core inside a model of the "
-        "firmware loop on an RP2040 (a cost per pass and per byte read), with outputs draining "
-        "at wire speed. Reports per output: messages, bytes, added latency (input wire end to "
-        "output wire start), clock jitter, deepest queue and drops; and the loop's CPU load. "
-        "See docs/performance.md.",
+        description="Replay captured inputs at wire speed through the firmware's own loop on the "
+        "virtual board (or a loop modelled in the simulator), each pass charged what an RP2040 "
+        "would spend (a cost per pass and per byte read), with outputs draining at wire speed. "
+        "Reports per output: messages, bytes, added latency (input wire end to output wire "
+        "start), clock jitter, deepest queue and drops; and the loop's CPU load. See "
+        "docs/performance.md.",
     )
     p.add_argument("--scenario", choices=sorted(SCENARIOS), help="a bundled case: " + "; ".join("%s: %s" % (k, v[0]) for k, v in sorted(SCENARIOS.items())))
     p.add_argument("--settings", help="settings file (default: the scenario's, else the box's defaults)")
