@@ -69,17 +69,10 @@ class Replay:
             upcoming = busy_until
             if i < len(timeline):
                 upcoming.append(timeline[i][0])
-            elif t < end and self._open(core):
+            elif t < end and core.waits_on_time():
                 # Something waits on time alone (a SysEx left open, Active Sensing): step in ms.
                 upcoming.append((t // 1000 + 1) * 1000)
             if not upcoming:
                 break
             t = min(upcoming)
         return self.sent
-
-    @staticmethod
-    def _open(core):
-        for port in range(len(core.in_sysex)):
-            if core.in_sysex[port] or core.sensing_seen[port]:
-                return True
-        return core.sensing_owner >= 0

@@ -20,8 +20,8 @@ from thruway_host.replay import BYTE_US, SETTLE_US, Replay, arrivals
 # docs/performance.md) of the firmware loop's cost per input byte read and of one pass with
 # nothing to do. A test checks they match that file.
 # A builder plugs in a real board's figures with --cost-per-byte-us and --cost-per-iteration-us.
-DEFAULT_COST_PER_BYTE_US = 478.9
-DEFAULT_COST_PER_ITERATION_US = 1386.0
+DEFAULT_COST_PER_BYTE_US = 509.2
+DEFAULT_COST_PER_ITERATION_US = 321.7
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
 RX_BUFFER_BYTES = 2048  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass
@@ -361,7 +361,7 @@ class Sim(Run):
             if o != OUT_USB and self.core.waiting(o) and len(in_flight[o]) >= self.model.tx_ahead:
                 # Room comes back when the oldest byte has left; the pass must write after that.
                 events.append(in_flight[o][0] - self.model.cost_per_iteration_us)
-        if t_w < settle_until and Replay._open(self.core):
+        if t_w < settle_until and self.core.waits_on_time():
             # A SysEx left open or Active Sensing waits on time alone: the next millisecond.
             events.append((t_w // 1000 + 1) * 1000)
         return min(events) if events else None

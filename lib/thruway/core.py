@@ -109,13 +109,12 @@ class Core:
         self.queues = qs = Queues()
         self.outputs = [Output(qs, o, o == OUT_USB) for o in range(N_OUTPUTS)]
         # What the hot path writes, in one tuple it unpacks at once.
-        self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count)
+        self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count, qs)
         # One MIDI reading state machine per input.
-        self.status = [0] * N_INPUTS  # status of the message being read (running status), 0: none
-        self.have = [0] * N_INPUTS  # data bytes of it read so far
-        self.data1 = [0] * N_INPUTS
-        self.skipping = [False] * N_INPUTS  # after F4/F5: data bytes belong to nothing we know
-        self.in_sysex = [False] * N_INPUTS
+        # Per input, in one list (indexes are cheaper than attributes on the board):
+        # [status of the message being read (running status; 0: none), data bytes of it read
+        # so far, its first data byte, inside a SysEx, after F4/F5 (data belongs to nothing)].
+        self.reading = [[0, 0, 0, False, False] for _ in range(N_INPUTS)]
         self.sysex_to = [0] * N_INPUTS  # outputs the SysEx in progress is going to
         self.last_rx = [0] * N_INPUTS
         self.counters = [0] * (N_INPUTS * N_IN_COUNTERS)
@@ -124,6 +123,7 @@ class Core:
         self.held = [bytearray(2048) for _ in range(N_INPUTS)]
         self.deferred = [[] for _ in range(N_INPUTS)]  # Note Offs waiting for a SysEx to end
         self.clock_master = -1
+        self.clock_ok = [True] * N_INPUTS
         self.song_position_zero = [False] * N_INPUTS
         self.sensing_owner = -1
         self.sensing_last = 0
@@ -176,6 +176,11 @@ class Core:
         if settings.clock_source != CLOCK_AUTO:
             self.clock_master = -1
         self.clock_source = settings.clock_source
+        self._clock_rule()
+        # What receive() needs of the routing, per input, in one tuple.
+        self.routing = [
+            (self.held[port], tables.channel[port], self.clock_to[port], self.clock_outputs[port]) for port in range(N_INPUTS)
+        ]
         self.sysex_timeout = settings.sysex_timeout_ms
         self.pass_sensing = settings.active_sensing
         return owed
@@ -201,18 +206,16 @@ class Core:
         if n <= 0:
             return
         self.last_rx[port] = now
-        status = self.status[port]
-        have = self.have[port]
-        data1 = self.data1[port]
-        in_sysex = self.in_sysex[port]
+        reading = self.reading[port]
+        status, have, data1, in_sysex, _ = reading
         counters = self.counters
         base = port * N_IN_COUNTERS
         length = LENGTH
-        held = self.held[port]
-        table = self.channel[port]
-        qbuf, heads, counts, deepest, rt, rt_head, rt_count = self.hot
-        clock_to = self.clock_to[port]
-        clock_passes = self._clock_passes(port)
+        held, table, clock_to, clock_mask = self.routing[port]
+        qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues = self.hot
+        clock_ok = self.clock_ok
+        clock_passes = clock_ok[port]
+        pending = 0  # outputs given something by this call
         i = 0
         while i < n:
             b = buf[i]
@@ -228,7 +231,7 @@ class Core:
                     continue
                 if status == 0:
                     # A data byte with no status to belong to is dropped.
-                    counters[base + (IN_UNDEFINED if self.skipping[port] else IN_STRAY)] += 1
+                    counters[base + (IN_UNDEFINED if reading[4] else IN_STRAY)] += 1
                     continue
                 if have == 0 and length[status] > 2:
                     data1 = b
@@ -313,12 +316,14 @@ class Core:
                     sent |= 1 << o
                 if kind == NOTE_ON and d2:
                     held[key] |= sent
+                pending |= sent
                 continue
             if b >= 0xF8:
                 # Realtime may fall between any two bytes, even inside SysEx: act now, and
                 # leave the message in progress and running status as they were.
                 if b == CLOCK and clock_passes:
                     counters[base + IN_MESSAGES] += 1
+                    pending |= clock_mask
                     for o in clock_to:
                         c = rt_count[o]
                         if c == REALTIME_BYTES:
@@ -328,7 +333,7 @@ class Core:
                             rt_count[o] = c + 1
                 else:
                     self._realtime(port, b, now)
-                    clock_passes = self._clock_passes(port)
+                    clock_passes = clock_ok[port]
                 continue
             # A status byte.
             if in_sysex:
@@ -343,7 +348,7 @@ class Core:
                 # A status byte before the last data byte abandons the message.
                 counters[base + IN_INCOMPLETE] += 1
             have = 0
-            self.skipping[port] = False
+            reading[4] = False
             if b < 0xF0:
                 status = b
                 continue
@@ -354,7 +359,7 @@ class Core:
                 in_sysex = True
             elif b == UNDEFINED_F4 or b == UNDEFINED_F5:
                 counters[base + IN_UNDEFINED] += 1
-                self.skipping[port] = True
+                reading[4] = True
             elif b == END_OF_EXCLUSIVE:
                 # An F7 with no SysEx open belongs to nothing.
                 counters[base + IN_STRAY] += 1
@@ -363,10 +368,12 @@ class Core:
                 self._common(port, b, 0, 0)
             else:
                 status = b
-        self.status[port] = status
-        self.have[port] = have
-        self.data1[port] = data1
-        self.in_sysex[port] = in_sysex
+        reading[0] = status
+        reading[1] = have
+        reading[2] = data1
+        reading[3] = in_sysex
+        if pending:
+            queues.pending |= pending
 
     def _common(self, port, status, d1, d2):
         """Route one whole system common message (F1, F2, F3, F6)."""
@@ -393,6 +400,11 @@ class Core:
             return self.clock_master < 0 or self.clock_master == port
         return source == port
 
+    def _clock_rule(self):
+        """Note, per input, whether its clock passes now, for the hot path to look up."""
+        for port in range(N_INPUTS):
+            self.clock_ok[port] = self._clock_passes(port)
+
     def _realtime(self, port, b, now):
         counters = self.counters
         base = port * N_IN_COUNTERS
@@ -403,6 +415,7 @@ class Core:
                 # Continue, becomes the master; until one has, every input's clock passes.
                 if b == START or (b == CONTINUE and self.song_position_zero[port]):
                     self.clock_master = port
+                    self._clock_rule()
                 if self.clock_master >= 0 and self.clock_master != port:
                     counters[base + IN_CLOCK_DROPPED] += 1
                     return
@@ -412,7 +425,7 @@ class Core:
                 return
             if b != CLOCK:
                 self.song_position_zero[port] = False
-            _, _, _, _, rt, rt_head, rt_count = self.hot
+            _, _, _, _, rt, rt_head, rt_count, _ = self.hot
             for o in self.clock_to[port]:
                 c = rt_count[o]
                 if c == REALTIME_BYTES:
@@ -420,6 +433,7 @@ class Core:
                 else:
                     rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
                     rt_count[o] = c + 1
+            self.queues.pending |= self.clock_outputs[port]
         elif b == ACTIVE_SENSING:
             self.sensing_seen[port] = True
             if self.pass_sensing and (self.sensing_owner < 0 or self.sensing_owner == port):
@@ -441,7 +455,7 @@ class Core:
             counters[base + IN_RESET_DROPPED] += 1
 
     def _sysex_start(self, port):
-        self.in_sysex[port] = True
+        self.reading[port][3] = True
         mask = self.tables.sysex[port]
         to = 0
         for o in range(N_OUTPUTS):
@@ -478,6 +492,7 @@ class Core:
                 j += 1
             c += k
             counts[q] = c
+            qs.pending |= 1 << o
             if c > qs.deepest[o]:
                 qs.deepest[o] = c
             if k < end - start:
@@ -494,7 +509,7 @@ class Core:
             if (to >> o) & 1:
                 self.outputs[o].put_byte(port, END_OF_EXCLUSIVE, 0)
         self.sysex_to[port] = 0
-        self.in_sysex[port] = False
+        self.reading[port][3] = False
         if self.deferred[port]:
             for out, msg in self.deferred[port]:
                 if not self.outputs[out].put3(port, msg[0], msg[1], msg[2], 3, 0):
@@ -507,12 +522,13 @@ class Core:
         """Run the timeouts that depend on time alone; call it every few ms."""
         for port in range(N_INPUTS):
             silent = ticks_diff(now, self.last_rx[port])
-            if self.in_sysex[port] and silent > self.sysex_timeout:
+            reading = self.reading[port]
+            if reading[3] and silent > self.sysex_timeout:
                 # A SysEx whose input fell silent is closed so that its outputs are released.
                 self.counters[port * N_IN_COUNTERS + IN_SYSEX_TIMEOUT] += 1
                 self._sysex_end(port)
-                self.status[port] = 0
-                self.have[port] = 0
+                reading[0] = 0
+                reading[1] = 0
             if self.sensing_seen[port] and silent > SENSING_SILENCE_MS:
                 # A device that sent Active Sensing and fell silent is gone (cable pulled or
                 # power lost): release the notes it left sounding.
@@ -537,6 +553,13 @@ class Core:
                     drops[k] -= COUNTER_WRAP
             if out.sent >= COUNTER_WRAP:
                 out.sent -= COUNTER_WRAP
+
+    def waits_on_time(self):
+        """Whether something waits for time alone to pass (a SysEx left open, Active Sensing)."""
+        for port in range(N_INPUTS):
+            if self.reading[port][3] or self.sensing_seen[port]:
+                return True
+        return self.sensing_owner >= 0
 
     # ---- output -----------------------------------------------------------------------
 

@@ -42,6 +42,8 @@ class Queues:
         self.rt = bytearray(N_OUTPUTS * REALTIME_BYTES)  # realtime rings, one per output
         self.rt_head = [0] * N_OUTPUTS
         self.rt_count = [0] * N_OUTPUTS
+        # Bit per output with anything queued, so that the shell asks only those for bytes.
+        self.pending = 0
 
 
 class Output:
@@ -84,6 +86,7 @@ class Output:
                 buf[base + ((i + 2) & QUEUE_MASK)] = d2
         count += length
         qs.count[q] = count
+        qs.pending |= 1 << self.index
         if count > qs.deepest[self.index]:
             qs.deepest[self.index] = count
         return True
@@ -101,6 +104,7 @@ class Output:
             return
         qs.rt[o * REALTIME_BYTES + ((qs.rt_head[o] + count) & REALTIME_MASK)] = byte
         qs.rt_count[o] = count + 1
+        qs.pending |= 1 << o
 
     def waiting(self):
         """Bytes waiting to go out on this output."""
@@ -118,6 +122,7 @@ class Output:
             qs.head[q] = 0
             qs.count[q] = 0
         qs.rt_count[self.index] = 0
+        qs.pending &= ~(1 << self.index)
         self.current = -1
         self.left = 0
         self.last_status = 0
@@ -252,6 +257,8 @@ class Output:
         self.next_source = next_source
         self.last_status = last_status
         self.sent += n
+        if not (counts[q0] or counts[q0 + 1] or counts[q0 + 2] or counts[q0 + 3] or qs.rt_count[o]):
+            qs.pending &= ~(1 << o)
         return n
 
     def _realtime_out(self, out, room, n=0):

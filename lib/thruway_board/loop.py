@@ -195,13 +195,19 @@ class Loop:
             if got:
                 core.receive(IN_USB, self.usb_rx, got, now)
                 self.bytes_in[IN_USB] = (self.bytes_in[IN_USB] + got) & TICKS_MAX
+        # Only outputs with bytes waiting are asked: a call per idle output would cost more
+        # than the rest of an idle pass.
+        pending = core.queues.pending
         bit = 4
+        o = 1
         for out in self.outs:
-            if out.service(now):
+            if pending & o and out.service(now):
                 act |= bit
             bit <<= 1
-        if self.usb_out is not None:
-            self.usb_out.service(now)
+            o <<= 1
+        usb_out = self.usb_out
+        if usb_out is not None and (pending & o or usb_out.pending):
+            usb_out.service(now)
         self.act = act
         if ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF:
             self.housekeeping(now)

@@ -262,3 +262,25 @@ def test_counters_wrap_before_they_need_the_heap():
     assert core.counters[0] == (1 << 29) + 5  # not yet a second since the last check
     core.tick(1000)
     assert (core.counters[0], core.outputs[1].drops[0], core.outputs[2].sent) == (5, 1, 2)
+
+
+@PROFILE
+@given(any_settings(), st.lists(step, max_size=40))
+def test_pending_marks_every_output_with_bytes_waiting(s, steps):
+    """The core's pending mask has the bit of every output with bytes waiting, so a shell that
+    asks only those outputs for bytes never leaves one behind."""
+    core = Core(s)
+    buf = bytearray(64)
+    for kind, a, b in steps:
+        if kind == "in":
+            core.receive(a, b, len(b), 0)
+        elif kind == "out":
+            core.transmit(a, buf, b)
+        for o in range(N_OUTPUTS):
+            if core.waiting(o):
+                assert (core.queues.pending >> o) & 1, OUTPUT_IDS[o]
+    for o in range(N_OUTPUTS):
+        while core.transmit(o, buf, 64):
+            pass
+        if not core.waiting(o):
+            assert not (core.queues.pending >> o) & 1, OUTPUT_IDS[o]
