@@ -70,34 +70,47 @@ def resolve_input(word, settings):
     choices = ", ".join(
         port_id + ("" if settings.input_names[i] == port_id else " (%s)" % settings.input_names[i]) for i, port_id in enumerate(INPUT_IDS)
     )
-    raise SystemExit("thruway replay: unknown input %r: use one of %s" % (word, choices))
+    raise SystemExit("thruway: unknown input %r: use one of %s" % (word, choices))
 
 
-def cmd_replay(args):
-    if args.settings:
-        try:
-            settings = read_settings(args.settings)
-        except SettingsError as e:
-            for line in e.errors:
-                print(line, file=sys.stderr)
-            return 1
-    else:
-        from thruway.settings import default_settings
+def settings_or_default(path):
+    """The settings in `path`, or the box's defaults when no file is named (SettingsError)."""
+    if path:
+        return read_settings(path)
+    from thruway.settings import default_settings
 
-        settings = default_settings()
+    return default_settings()
+
+
+def print_errors(error):
+    for line in error.errors:
+        print(line, file=sys.stderr)
+
+
+def read_input_captures(specs, settings, command):
+    """{input port: events} from `--in PORT=CAPTURE` words (CaptureError for a bad file)."""
     captures = {}
-    for spec in args.inputs:
+    for spec in specs:
         if "=" not in spec:
-            raise SystemExit("thruway replay: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt")
+            raise SystemExit("thruway %s: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt" % command)
         word, path = spec.split("=", 1)
         port = resolve_input(word, settings)
         if port in captures:
-            raise SystemExit("thruway replay: input %s is given twice" % INPUT_IDS[port])
-        try:
-            captures[port] = read_capture(path)
-        except CaptureError as e:
-            print(e, file=sys.stderr)
-            return 1
+            raise SystemExit("thruway %s: input %s is given twice" % (command, INPUT_IDS[port]))
+        captures[port] = read_capture(path)
+    return captures
+
+
+def cmd_replay(args):
+    try:
+        settings = settings_or_default(args.settings)
+        captures = read_input_captures(args.inputs, settings, "replay")
+    except SettingsError as e:
+        print_errors(e)
+        return 1
+    except CaptureError as e:
+        print(e, file=sys.stderr)
+        return 1
     replay = Replay(settings)
     sent = replay.run(captures)
     stats = replay.core.stats()

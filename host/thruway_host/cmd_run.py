@@ -8,7 +8,7 @@ import mido
 
 from thruway.core import Core
 from thruway.midi import INPUT_IDS, OUTPUT_IDS, N_OUTPUTS, OUT_USB, TICKS_MAX
-from thruway.settings import SettingsError, default_settings
+from thruway.settings import SettingsError
 
 from thruway_host.midiports import (
     PortNotFound,
@@ -192,17 +192,13 @@ def add_parser(subparsers):
 
 
 def run(args, system=None, sleep=time.sleep):
-    from thruway_host.cli import read_settings
+    from thruway_host.cli import print_errors, settings_or_default
 
-    if args.settings:
-        try:
-            settings = read_settings(args.settings)
-        except SettingsError as e:
-            for line in e.errors:
-                print(line, file=sys.stderr)
-            return 1
-    else:
-        settings = default_settings()
+    try:
+        settings = settings_or_default(args.settings)
+    except SettingsError as e:
+        print_errors(e)
+        return 1
     system = open_or_explain("run", system)
     if system is None:
         return 1

@@ -4,11 +4,10 @@ import json
 import os
 import sys
 
-from thruway.midi import INPUT_IDS
 from thruway.settings import SettingsError
 
 from thruway_host import sim as simulation
-from thruway_host.captures import CaptureError, read_capture
+from thruway_host.captures import CaptureError
 from thruway_host.traffic import CAPTURES_DIR, SCENARIOS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -56,7 +55,7 @@ def add_parser(sub):
 def load_case(args):
     """(title, settings, settings text or None, {input port: events}) from --scenario and/or
     --settings/--in."""
-    from thruway_host.cli import read_settings, resolve_input
+    from thruway_host.cli import read_input_captures, settings_or_default
 
     title = "your captures"
     settings_path = args.settings
@@ -70,23 +69,11 @@ def load_case(args):
     if not specs:
         raise SystemExit("thruway sim: give --scenario NAME or at least one --in PORT=CAPTURE")
     text = None
+    settings = settings_or_default(settings_path)
     if settings_path:
-        settings = read_settings(settings_path)
         with open(settings_path, encoding="utf-8") as f:
             text = f.read()
-    else:
-        from thruway.settings import default_settings
-
-        settings = default_settings()
-    captures = {}
-    for spec in specs:
-        if "=" not in spec:
-            raise SystemExit("thruway sim: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt")
-        word, path = spec.split("=", 1)
-        port = resolve_input(word, settings)
-        if port in captures:
-            raise SystemExit("thruway sim: input %s is given twice" % INPUT_IDS[port])
-        captures[port] = read_capture(path)
+    captures = read_input_captures(specs, settings, "sim")
     return title, settings, text, captures
 
 

@@ -13,7 +13,7 @@ from thruway.core import Core
 from thruway.midi import CLOCK, IN_USB, INPUT_IDS, LENGTH, N_INPUTS, N_OUTPUTS, OUT_USB, OUTPUT_IDS, TICKS_MAX
 from thruway.output import N_SOURCES, QUEUE_BYTES, QUEUE_MASK
 
-from thruway_host.replay import BYTE_US, SETTLE_US, Replay, arrivals
+from thruway_host.replay import BYTE_US, SETTLE_US, arrivals
 
 # The model's defaults are `make bench` figures, committed in docs/bench-reference.json
 # (simulation_model): the RP2040-CircuitPython estimates (same-run calibration, see

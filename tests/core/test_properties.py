@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
 from midicheck import decode, sounding_after  # noqa: E402
 from thruway.core import Core  # noqa: E402
-from thruway.midi import N_INPUTS, N_OUTPUTS, OUTPUT_IDS, CLOCK  # noqa: E402
+from thruway.midi import N_INPUTS, N_OUTPUTS, OUTPUT_IDS  # noqa: E402
 from thruway.routes import Route  # noqa: E402
 from thruway.settings import Settings, CLOCK_AUTO, CLOCK_NONE  # noqa: E402
 

@@ -4,7 +4,6 @@ import ast
 import copy
 import os
 
-import pytest
 
 from hardware import checks
 from thruway_board import pins as pin_map
