@@ -323,17 +323,21 @@ class Core:
                 # leave the message in progress and running status as they were.
                 if b == CLOCK and clock_passes:
                     counters[base + IN_MESSAGES] += 1
-                    pending |= clock_mask
-                    for o in clock_to:
-                        c = rt_count[o]
-                        if c == REALTIME_BYTES:
-                            self.outputs[o].drops[DROP_REALTIME] += 1
-                        else:
-                            rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
-                            rt_count[o] = c + 1
                 else:
-                    self._realtime(port, b, now)
+                    # The rest of realtime (transport, master changes, sensing) is decided
+                    # there; what passes the clock's rule comes back to go out here.
+                    passes = self._realtime(port, b, now)
                     clock_passes = clock_ok[port]
+                    if not passes:
+                        continue
+                pending |= clock_mask
+                for o in clock_to:
+                    c = rt_count[o]
+                    if c == REALTIME_BYTES:
+                        self.outputs[o].drops[DROP_REALTIME] += 1
+                    else:
+                        rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
+                        rt_count[o] = c + 1
                 continue
             # A status byte.
             if in_sysex:
@@ -406,6 +410,8 @@ class Core:
             self.clock_ok[port] = self._clock_passes(port)
 
     def _realtime(self, port, b, now):
+        """Count and judge a realtime byte other than a passing clock; True when it is clock
+        or transport that passes, for receive() to send to the clock's outputs."""
         counters = self.counters
         base = port * N_IN_COUNTERS
         counters[base + IN_MESSAGES] += 1
@@ -425,15 +431,7 @@ class Core:
                 return
             if b != CLOCK:
                 self.song_position_zero[port] = False
-            _, _, _, _, rt, rt_head, rt_count, _ = self.hot
-            for o in self.clock_to[port]:
-                c = rt_count[o]
-                if c == REALTIME_BYTES:
-                    self.outputs[o].drops[DROP_REALTIME] += 1
-                else:
-                    rt[o * REALTIME_BYTES + ((rt_head[o] + c) & REALTIME_MASK)] = b
-                    rt_count[o] = c + 1
-            self.queues.pending |= self.clock_outputs[port]
+            return True
         elif b == ACTIVE_SENSING:
             self.sensing_seen[port] = True
             if self.pass_sensing and (self.sensing_owner < 0 or self.sensing_owner == port):
