@@ -123,7 +123,9 @@ class Core:
         self.held = [bytearray(2048) for _ in range(N_INPUTS)]
         self.deferred = [[] for _ in range(N_INPUTS)]  # Note Offs waiting for a SysEx to end
         self.clock_master = -1
-        self.clock_ok = [True] * N_INPUTS
+        self.clock_ok = [True] * N_INPUTS  # per input, its clock passes by the hot path
+        self.clock_divide = None
+        self.clock_phase = None  # per divided output, master clocks since its last clock, mod N
         self.song_position_zero = [False] * N_INPUTS
         self.sensing_owner = -1
         self.sensing_last = 0
@@ -170,8 +172,21 @@ class Core:
             tables.reach[port] if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs
             for port in range(N_INPUTS)
         ]
+        # Outputs that get every Nth clock go by _divided(); the rest by the hot path.
+        divide = settings.clock_divide
+        slow = 0
+        if divide:
+            for o in range(N_OUTPUTS):
+                if divide[o] > 1:
+                    slow |= 1 << o
+            if self.clock_divide != divide:
+                self.clock_phase = bytearray(N_OUTPUTS)
+        self.clock_divide = divide
         self.clock_to = [
-            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] >> o) & 1) for port in range(N_INPUTS)
+            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & ~slow) >> o & 1) for port in range(N_INPUTS)
+        ]
+        self.divided_to = [
+            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & slow) >> o & 1) for port in range(N_INPUTS)
         ]
         if settings.clock_source != CLOCK_AUTO:
             self.clock_master = -1
@@ -179,7 +194,8 @@ class Core:
         self._clock_rule()
         # What receive() needs of the routing, per input, in one tuple.
         self.routing = [
-            (self.held[port], tables.channel[port], self.clock_to[port], self.clock_outputs[port]) for port in range(N_INPUTS)
+            (self.held[port], tables.channel[port], self.clock_to[port], self.clock_outputs[port] & ~slow)
+            for port in range(N_INPUTS)
         ]
         self.sysex_timeout = settings.sysex_timeout_ms
         self.pass_sensing = settings.active_sensing
@@ -388,6 +404,10 @@ class Core:
                 self.counters[port * N_IN_COUNTERS + IN_CLOCK_DROPPED] += 1
                 return
             mask = self.clock_outputs[port]
+            if self.divided_to[port]:
+                self._song_position(port, d1, d2)
+                for o in self.divided_to[port]:
+                    mask &= ~(1 << o)
         else:
             mask = self.tables.common[port]
         length = LENGTH[status]
@@ -405,9 +425,10 @@ class Core:
         return source == port
 
     def _clock_rule(self):
-        """Note, per input, whether its clock passes now, for the hot path to look up."""
+        """Note, per input, whether its clock passes now by the hot path (an input whose clock
+        some output gets divided goes through _realtime)."""
         for port in range(N_INPUTS):
-            self.clock_ok[port] = self._clock_passes(port)
+            self.clock_ok[port] = self._clock_passes(port) and not self.divided_to[port]
 
     def _realtime(self, port, b, now):
         """Count and judge a realtime byte other than a passing clock; True when it is clock
@@ -431,6 +452,8 @@ class Core:
                 return
             if b != CLOCK:
                 self.song_position_zero[port] = False
+            if self.divided_to[port]:
+                self._divided(port, b)
             return True
         elif b == ACTIVE_SENSING:
             self.sensing_seen[port] = True
@@ -451,6 +474,34 @@ class Core:
             # System Reset through a merger would reset every device on the outputs, and a
             # floating input line reads as FF: filter it.
             counters[base + IN_RESET_DROPPED] += 1
+
+    def _divided(self, port, b):
+        """Clock and transport to the outputs that get every Nth clock. Start resets the count,
+        so the first clock after it, the master's downbeat, is each divided output's downbeat."""
+        divide = self.clock_divide
+        phase = self.clock_phase
+        for o in self.divided_to[port]:
+            if b == CLOCK:
+                p = phase[o]
+                phase[o] = p + 1 if p + 1 < divide[o] else 0
+                if p:
+                    continue
+            elif b == START:
+                phase[o] = 0
+            self.outputs[o].put_realtime(b)
+
+    def _song_position(self, port, d1, d2):
+        """Song Position to the divided outputs: the position in their slower time, and the
+        count set so that their clocks stay on the master's grid from the downbeat."""
+        divide = self.clock_divide
+        position = d1 | (d2 << 7)  # in 16ths: 6 clocks each
+        for o in self.divided_to[port]:
+            n = divide[o]
+            self.clock_phase[o] = (position * 6) % n
+            slow = position // n
+            out = self.outputs[o]
+            if not out.put3(port, SONG_POSITION, slow & 0x7F, slow >> 7, 3, RESERVE_OTHER):
+                out.drops[DROP_OTHER] += 1
 
     def _sysex_start(self, port):
         self.reading[port][3] = True

@@ -24,7 +24,8 @@ NAME_LENGTH = 32
 
 SECTIONS = ("inputs", "outputs", "clock", "route", "options")
 ROUTE_KEYS = ("from", "to", "channels", "channel", "types")
-CLOCK_KEYS = ("source", "to")
+CLOCK_KEYS = ("source", "to", "divide")
+DIVIDE_RANGE = (1, 16)
 OPTION_KEYS = ("running_status", "sysex_timeout_ms", "active_sensing")
 
 
@@ -37,6 +38,7 @@ class Settings:
         self.routes = []
         self.clock_source = CLOCK_AUTO
         self.clock_outputs = CLOCK_FOLLOWS_ROUTES
+        self.clock_divide = None  # per output, send every Nth clock (None: every clock everywhere)
         self.running_status = 0  # mask of DIN outputs that use running status
         self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
         self.active_sensing = False
@@ -171,7 +173,7 @@ class _Checker:
             names[ids.index(key)] = name
         return names
 
-    def port(self, value, path, lookup, other, kind, names, ids):
+    def port(self, value, path, lookup, other, kind, names, ids, what=None):
         """The index of the port `value` names, or -1 (with an error reported)."""
         if not isinstance(value, str):
             self.error(path, "a port is written in quotes, by id or name: %s" % _choices(ids, names))
@@ -180,7 +182,7 @@ class _Checker:
         if folded in lookup:
             return lookup[folded]
         if folded in other:
-            self.error(path, "%s is not an %s here: %s takes %s" % (_q(value), kind, path[-1], _choices(ids, names)))
+            self.error(path, "%s is not an %s here: %s takes %s" % (_q(value), kind, what or path[-1], _choices(ids, names)))
             return -1
         hint = suggest(value, list(ids) + [n for n in names if n not in ids])
         msg = "unknown %s %s: write one of %s" % (kind, _q(value), _choices(ids, names))
@@ -232,6 +234,27 @@ class _Checker:
                     s.clock_source = index
         if "to" in clock:
             s.clock_outputs = self.port_list(clock["to"], ("clock", "to"), False)
+        if "divide" in clock:
+            self.divide(clock["divide"], s)
+
+    def divide(self, table, s):
+        """[clock] divide = { "Analog Rytm" = 2 }: an output gets every Nth clock."""
+        path = ("clock", "divide")
+        low, high = DIVIDE_RANGE
+        if not isinstance(table, dict) or not table:
+            self.error(path, "divide names outputs and how much to slow their clock: divide = { %s = 2 }" % _q(self.output_names[0]))
+            return
+        divide = bytearray([1] * N_OUTPUTS)
+        for key, value in table.items():
+            index = self.port(key, path + (key,), self.outputs, self.inputs, "output", self.output_names, OUTPUT_IDS, "divide")
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                self.error(
+                    path + (key,),
+                    "divide takes a whole number from %d to %d (2: half time, every second clock): %s = 2" % (low, high, _q(key)),
+                )
+            elif index >= 0:
+                divide[index] = value
+        s.clock_divide = divide
 
     def options(self, options, s):
         self.unknown_keys(options, ("options",), OPTION_KEYS, "[options]")
@@ -397,10 +420,18 @@ def describe(settings):
         else:
             to = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1) or "no output"
         lines.append("clock and transport: %s -> %s" % (src, to))
+        divide = settings.clock_divide
+        if divide:
+            for o in range(N_OUTPUTS):
+                if divide[o] > 1:
+                    lines.append("clock to %s: every %s clock (1/%d speed)" % (outputs[o], _ORDINALS[divide[o]], divide[o]))
     if settings.running_status:
         lines.append("running status on: " + ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.running_status >> o) & 1))
     lines.append("active sensing: %s" % ("passed (first input to send it)" if settings.active_sensing else "filtered"))
     return lines
+
+
+_ORDINALS = ("", "", "2nd", "3rd") + tuple("%dth" % n for n in range(4, 17))
 
 
 def _channel_words(mask):

@@ -38,6 +38,11 @@ def errors_of(text):
         ("[options]\nsysex_timeout_ms = 5\n", 8, "from 20 to 5000"),
         ('[options]\nrunning_status = ["usb"]\n', 8, "USB MIDI never uses running status"),
         ('[options]\nactive_sensing = "yes"\n', 8, "true or false"),
+        ('[clock]\ndivide = { "JU-06A" = 0 }\n', 8, "whole number from 1 to 16"),
+        ('[clock]\ndivide = { "JU-06A" = 1.5 }\n', 8, "whole number"),
+        ('[clock]\ndivide = { "Rytm" = 2 }\n', 8, 'unknown output "Rytm"'),
+        ('[clock]\ndivide = { "KeyStep" = 2 }\n', 8, '"KeyStep" is not an output here: divide takes'),
+        ('[clock]\ndivide = 2\n', 8, 'divide = { "Analog Four" = 2 }'),
         ("[route]\nfrom = 1\n", 7, "[[route]]"),
         ('[outputs2]\nx = 1\n', 7, "unknown key \"outputs2\""),
     ],
@@ -107,6 +112,13 @@ def test_describe_in_plain_words():
     """describe() says the routing the way a musician reads it."""
     s = load(HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU-06A"\nchannels = 5\nchannel = 1\ntypes = ["notes", "cc"]\n')
     assert describe(s)[0] == "KeyStep ch 5 -> JU-06A ch 1 (notes, cc)"
+
+
+def test_describe_clock_division():
+    """describe() names each divided output and how much slower its clock runs."""
+    s = load(HEAD + '[clock]\nsource = "Analog Four"\nto = ["JU-06A"]\ndivide = { "JU-06A" = 2 }\n')
+    assert list(s.clock_divide) == [1, 2, 1, 1, 1]
+    assert "clock to JU-06A: every 2nd clock (1/2 speed)" in describe(s)
 
 
 def test_suggest_spots_small_slips():
