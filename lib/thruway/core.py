@@ -23,6 +23,8 @@ from thruway.midi import (
     N_INPUTS,
     N_OUTPUTS,
     OUT_USB,
+    ALL_OUTPUTS,
+    TICKS_MAX,
     ticks_diff,
     const,
 )
@@ -46,7 +48,7 @@ from thruway.output import (
     DROP_SYSEX_CUT,
 )
 from thruway.routes import Tables
-from thruway.settings import CLOCK_AUTO, CLOCK_FOLLOWS_ROUTES, default_settings
+from thruway.settings import CLOCK_AUTO, CLOCK_INTERNAL, CLOCK_FOLLOWS_ROUTES, default_settings
 
 # Counters kept per input.
 IN_MESSAGES = const(0)  # whole messages read (realtime included)
@@ -81,6 +83,11 @@ NOTE_OFF_VELOCITY = const(0x40)
 # Counters wrap here, checked once a second by tick(): a CircuitPython int above 2**30 is
 # an object on the heap, and the box may run for weeks.
 COUNTER_WRAP = const(1 << 29)
+# The box's own clock: a tick that finds it this late starts it again from now rather than
+# sending a burst of clocks.
+CLOCK_RESYNC_MS = const(100)
+CLOCK_SPAN = const(250000)  # 60000 ms * 100 / 24 clocks a beat
+INTERNAL = const(3)  # index of the box's own clock beside the inputs in the clock tables
 WRAP_CHECK_MS = const(1000)
 
 
@@ -126,6 +133,10 @@ class Core:
         self.clock_ok = [True] * N_INPUTS  # per input, its clock passes by the hot path
         self.clock_divide = None
         self.clock_phase = None  # per divided output, master clocks since its last clock, mod N
+        self.clock_tempo = 0  # the box's own clock: its tempo in hundredths of a BPM (0: off)
+        self.clock_due = -1  # ...when the next clock is due (ms; -1: at the next tick)
+        self.clock_frac = 0  # ...and the part of a ms past that, in 1/clock_tempo ms
+        self.transport = -1
         self.song_position_zero = [False] * N_INPUTS
         self.sensing_owner = -1
         self.sensing_last = 0
@@ -172,6 +183,14 @@ class Core:
             tables.reach[port] if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs
             for port in range(N_INPUTS)
         ]
+        # The box's own clock, beside the inputs (index INTERNAL): every output unless `to` says.
+        internal = settings.clock_source == CLOCK_INTERNAL
+        if not internal:
+            self.clock_outputs.append(0)
+        else:
+            self.clock_outputs.append(ALL_OUTPUTS if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs)
+        self.clock_tempo = settings.tempo if internal else 0
+        self.transport = settings.transport if internal else -1
         # Outputs that get every Nth clock go by _divided(); the rest by the hot path.
         divide = settings.clock_divide
         slow = 0
@@ -183,10 +202,10 @@ class Core:
                 self.clock_phase = bytearray(N_OUTPUTS)
         self.clock_divide = divide
         self.clock_to = [
-            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & ~slow) >> o & 1) for port in range(N_INPUTS)
+            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & ~slow) >> o & 1) for port in range(N_INPUTS + 1)
         ]
         self.divided_to = [
-            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & slow) >> o & 1) for port in range(N_INPUTS)
+            tuple(o for o in range(N_OUTPUTS) if (self.clock_outputs[port] & slow) >> o & 1) for port in range(N_INPUTS + 1)
         ]
         if settings.clock_source != CLOCK_AUTO:
             self.clock_master = -1
@@ -437,6 +456,13 @@ class Core:
         base = port * N_IN_COUNTERS
         counters[base + IN_MESSAGES] += 1
         if b == CLOCK or b == START or b == CONTINUE or b == STOP:
+            if self.clock_source == CLOCK_INTERNAL:
+                # The box is the master; the input named by `transport` starts and stops it.
+                if port == self.transport and b != CLOCK:
+                    self.clock_send(b)
+                else:
+                    counters[base + IN_CLOCK_DROPPED] += 1
+                return
             if self.clock_source == CLOCK_AUTO:
                 # Kenton's rule: the input that last sent Start, or Song Position 0 then
                 # Continue, becomes the master; until one has, every input's clock passes.
@@ -489,6 +515,34 @@ class Core:
             elif b == START:
                 phase[o] = 0
             self.outputs[o].put_realtime(b)
+
+    def clock_send(self, b):
+        """The box's own clock or transport byte `b` to its clock outputs. Start begins the
+        count of clocks again, the first one due at the next tick."""
+        if not self.clock_tempo:
+            return
+        if b == START:
+            self.clock_due = -1
+        for o in self.clock_to[INTERNAL]:
+            self.outputs[o].put_realtime(b)
+        if self.divided_to[INTERNAL]:
+            self._divided(INTERNAL, b)
+
+    def _clock_tick(self, now):
+        """Send the box's own clocks that are due. A clock is 60000 ms / (24 * BPM) after the
+        last, which is CLOCK_SPAN / clock_tempo ms with the tempo in hundredths: kept as whole
+        ms and an exact remainder, so the tempo never drifts."""
+        due = self.clock_due
+        if due < 0 or ticks_diff(now, due) > CLOCK_RESYNC_MS:
+            due = now
+            self.clock_frac = 0
+        while ticks_diff(now, due) >= 0:
+            self.clock_send(CLOCK)
+            frac = self.clock_frac + CLOCK_SPAN
+            tempo = self.clock_tempo
+            due = (due + frac // tempo) & TICKS_MAX
+            self.clock_frac = frac % tempo
+        self.clock_due = due
 
     def _song_position(self, port, d1, d2):
         """Song Position to the divided outputs: the position in their slower time, and the
@@ -584,6 +638,8 @@ class Core:
                 self.sensing_seen[port] = False
                 self.counters[port * N_IN_COUNTERS + IN_SENSING_LOST] += 1
                 self._release(port)
+        if self.clock_tempo:
+            self._clock_tick(now)
         if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
             self.sensing_owner = -1
         if ticks_diff(now, self.wrap_checked) >= WRAP_CHECK_MS:

@@ -13,15 +13,25 @@ class Route:
     """One route as the settings wrote it, ports and channels 0-based.
 
     `outputs` and `channels` are bit masks; `channel` is the rewrite (-1: keep); `types` is a
-    mask of the message-type bits of midi.TYPE_NAMES."""
+    mask of the message-type bits of midi.TYPE_NAMES. Notes (and their polyphonic aftertouch)
+    pass only from key `low` to `high`, moved by `transpose` semitones; a Note On passes only
+    with a velocity from `soft` to `hard`, then takes velocity[v] if `velocity` (a 128-byte
+    curve) is given."""
 
-    def __init__(self, source, outputs, channels=0xFFFF, channel=-1, types=0xFF, line=0):
+    def __init__(self, source, outputs, channels=0xFFFF, channel=-1, types=0xFF, line=0,
+                 low=0, high=127, transpose=0, soft=1, hard=127, velocity=None):
         self.source = source
         self.outputs = outputs
         self.channels = channels
         self.channel = channel
         self.types = types
         self.line = line
+        self.low = low
+        self.high = high
+        self.transpose = transpose
+        self.soft = soft
+        self.hard = hard
+        self.velocity = velocity
 
 
 class Tables:

@@ -16,6 +16,7 @@ SETTINGS_FILE = "thruway.toml"
 
 CLOCK_AUTO = -1  # Kenton's rule: the input that last sent Start drives the clock
 CLOCK_NONE = -2  # no clock or transport passes at all
+CLOCK_INTERNAL = -3  # the box is the master: its own clock at settings.tempo
 CLOCK_FOLLOWS_ROUTES = -1  # clock `to` not given: clock goes where the source's routes go
 
 SYSEX_TIMEOUT_MS = 300
@@ -24,7 +25,12 @@ NAME_LENGTH = 32
 
 SECTIONS = ("inputs", "outputs", "clock", "route", "options")
 ROUTE_KEYS = ("from", "to", "channels", "channel", "types")
-CLOCK_KEYS = ("source", "to", "divide")
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLATS = {"DB": 1, "EB": 3, "GB": 6, "AB": 8, "BB": 10}
+CURVES = ("soft", "hard")
+CLOCK_KEYS = ("source", "to", "divide", "tempo", "transport")
+TEMPO = 12000  # hundredths of a BPM: 120 BPM
+TEMPO_RANGE = (2000, 30000)  # 20-300 BPM
 DIVIDE_RANGE = (1, 16)
 OPTION_KEYS = ("running_status", "sysex_timeout_ms", "active_sensing")
 
@@ -39,6 +45,8 @@ class Settings:
         self.clock_source = CLOCK_AUTO
         self.clock_outputs = CLOCK_FOLLOWS_ROUTES
         self.clock_divide = None  # per output, send every Nth clock (None: every clock everywhere)
+        self.tempo = TEMPO  # the internal clock's tempo, in hundredths of a BPM
+        self.transport = -1  # the input whose Start/Stop start and stop the internal clock
         self.running_status = 0  # mask of DIN outputs that use running status
         self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
         self.active_sensing = False
@@ -226,8 +234,12 @@ class _Checker:
                 s.clock_source = CLOCK_AUTO
             elif folded == "none":
                 s.clock_source = CLOCK_NONE
+            elif folded == "internal":
+                s.clock_source = CLOCK_INTERNAL
             elif folded is None:
-                self.error(path, "source is an input in quotes, \"auto\" or \"none\": %s" % _choices(INPUT_IDS, self.input_names))
+                self.error(
+                    path, "source is an input in quotes, \"auto\", \"internal\" or \"none\": %s" % _choices(INPUT_IDS, self.input_names)
+                )
             else:
                 index = self.port(source, path, self.inputs, self.outputs, "input", self.input_names, INPUT_IDS)
                 if index >= 0:
@@ -236,6 +248,31 @@ class _Checker:
             s.clock_outputs = self.port_list(clock["to"], ("clock", "to"), False)
         if "divide" in clock:
             self.divide(clock["divide"], s)
+        for key in ("tempo", "transport"):
+            if key in clock and s.clock_source != CLOCK_INTERNAL:
+                self.error(("clock", key), '%s is for the box\'s own clock: write source = "internal" above it, or remove %s' % (key, key))
+        if s.clock_source != CLOCK_INTERNAL:
+            return
+        if "tempo" in clock:
+            s.tempo = self.tempo(clock["tempo"], ("clock", "tempo"))
+        if "transport" in clock:
+            value = clock["transport"]
+            s.transport = self.port(value, ("clock", "transport"), self.inputs, self.outputs, "input", self.input_names, INPUT_IDS)
+
+    def tempo(self, value, path):
+        """tempo = 120, or "92.5" in quotes (the box's reader takes no decimal numbers): BPM."""
+        advice = 'tempo is 20-300 BPM: tempo = 120, or with decimals in quotes, tempo = "92.5"'
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        whole, _, frac = text.partition(".")
+        if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
+            self.error(path, advice + " (at most two decimals)")
+            return TEMPO
+        hundredths = int(whole) * 100 + (int((frac + "00")[:2]) if frac else 0)
+        low, high = TEMPO_RANGE
+        if not low <= hundredths <= high:
+            self.error(path, "tempo %s is outside 20-300 BPM: %s" % (text, advice))
+            return TEMPO
+        return hundredths
 
     def divide(self, table, s):
         """[clock] divide = { "Analog Rytm" = 2 }: an output gets every Nth clock."""
@@ -334,10 +371,142 @@ class _Checker:
                         path + ("types",),
                         "unknown type %s: %s" % (_q(item), ("did you mean %s?" % hint) if hint else "write one of " + ", ".join(words)),
                     )
+        low, high = 0, 127
+        if "notes" in route:
+            low, high = self.key_range(route["notes"], path + ("notes",))
+        transpose = 0
+        if "transpose" in route:
+            value = route["transpose"]
+            if isinstance(value, bool) or not isinstance(value, int) or not -127 <= value <= 127:
+                self.error(path + ("transpose",), "transpose is a number of semitones from -127 to 127, such as transpose = -12 (an octave down)")
+            else:
+                transpose = value
+        soft, hard = 1, 127
+        if "velocities" in route:
+            soft, hard = self.velocity_range(route["velocities"], path + ("velocities",))
+        curve = None
+        if "velocity" in route:
+            curve = self.velocity_curve(route["velocity"], path + ("velocity",))
         if len(self.errors) > errors:
             return []
         line = self.lines.get(path, 0)
-        return [Route(src, outputs, channels, channel, types, line) for src in range(N_INPUTS) if (sources >> src) & 1]
+        routes = []
+        for src in range(N_INPUTS):
+            if (sources >> src) & 1:
+                r = Route(src, outputs, channels, channel, types, line, low, high, transpose, soft, hard, curve)
+                if curve is not None:
+                    r.velocity_text = str(route["velocity"]).strip().lower()  # for describe()
+                routes.append(r)
+        return routes
+
+    def key_range(self, value, path):
+        """notes = "C1-B3" (or "36-59", "C4", 60): the keys a route passes, lowest to highest."""
+        advice = 'notes is a key range such as notes = "C1-B3" (middle C is C4), or numbers 0-127: notes = "36-59"'
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            self.error(path, advice)
+            return 0, 127
+        # The dash between two keys follows a digit (the dash in C-1 follows a letter).
+        dash = text.find("-", 1)
+        while dash > 0 and not text[dash - 1].isdigit():
+            dash = text.find("-", dash + 1)
+        words = (text[:dash], text[dash + 1 :]) if dash > 0 else (text, text)
+        keys = [note_number(w) for w in words]
+        if keys[0] < 0 or keys[1] < 0:
+            self.error(path, "%s is not a key range: %s" % (_q(text), advice))
+            return 0, 127
+        if keys[0] > keys[1]:
+            self.error(path, "%s runs from high to low: write the lower key first, %s" % (
+                _q(text), _q("%s-%s" % (note_name(keys[1]), note_name(keys[0])))))
+            return 0, 127
+        return keys[0], keys[1]
+
+    def velocity_range(self, value, path):
+        """velocities = "100-127": the Note On velocities a route passes."""
+        advice = 'velocities is a range of velocities 1-127 such as velocities = "100-127" (played hard)'
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        parts = text.split("-")
+        if len(parts) == 1:
+            parts = [parts[0], parts[0]]
+        if len(parts) != 2 or not parts[0].strip().isdigit() or not parts[1].strip().isdigit():
+            self.error(path, advice)
+            return 1, 127
+        soft, hard = int(parts[0]), int(parts[1])
+        if not 1 <= soft <= hard <= 127:
+            self.error(path, "%s: %s, the lower first" % (_q(text), advice))
+            return 1, 127
+        return soft, hard
+
+    def velocity_curve(self, value, path):
+        """velocity = 100 (fixed), "50%" (scaled), "soft" or "hard" (curves): 128 bytes, v -> v'."""
+        advice = ('velocity is a fixed velocity 1-127 (velocity = 100), a scale in percent (velocity = "80%")'
+                  ' or a curve, "soft" or "hard"')
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 1 <= value <= 127:
+                self.error(path, "velocity %d is outside 1-127: %s" % (value, advice))
+                return None
+            return bytes([value] * 128)
+        if not isinstance(value, str):
+            self.error(path, advice)
+            return None
+        text = value.strip().lower()
+        if text.endswith("%") and text[:-1].strip().isdigit():
+            percent = int(text[:-1])
+            if not 1 <= percent <= 400:
+                self.error(path, "a velocity scale is 1%% to 400%%: %s" % advice)
+                return None
+            # Scaling never makes a velocity 0 (a Note Off) or above 127.
+            return bytes([max(1, min(127, (v * percent + 50) // 100)) for v in range(128)])
+        if text in CURVES:
+            # soft: quiet playing sounds louder (v' = 127 * sqrt(v / 127)); hard: the opposite (v^2).
+            if text == "soft":
+                return bytes([max(1, min(127, _isqrt(v * 127))) for v in range(128)])
+            return bytes([max(1, (v * v + 63) // 127) for v in range(128)])
+        hint = suggest(text, CURVES)
+        self.error(path, "unknown velocity %s: %s" % (_q(value), ("did you mean %s?" % hint) if hint else advice))
+        return None
+
+
+def tempo_words(hundredths):
+    """120, 92.5 or 92.25: a tempo in hundredths of a BPM as people write it."""
+    text = "%d.%02d" % (hundredths // 100, hundredths % 100)
+    return text.rstrip("0").rstrip(".")
+
+
+def note_number(word):
+    """The MIDI key of a note name (C4 = 60, C#4 or Db4, down to C-1 = 0) or number; -1 if none."""
+    word = word.strip()
+    if word.isdigit():
+        n = int(word)
+        return n if n <= 127 else -1
+    upper = word.upper()
+    i = 2 if len(upper) > 1 and upper[1] in "#B" and not upper[1:].lstrip("-").isdigit() else 1
+    name = upper[:i]
+    if name in _FLATS:
+        pitch = _FLATS[name]
+    elif name in NOTE_NAMES:
+        pitch = NOTE_NAMES.index(name)
+    else:
+        return -1
+    octave = upper[i:]
+    if not octave.lstrip("-").isdigit() or octave.count("-") > 1 or (octave.startswith("-") is False and "-" in octave):
+        return -1
+    n = (int(octave) + 1) * 12 + pitch
+    return n if 0 <= n <= 127 else -1
+
+
+def note_name(n):
+    return "%s%d" % (NOTE_NAMES[n % 12], n // 12 - 1)
+
+
+def _isqrt(n):
+    r = 0
+    while (r + 1) * (r + 1) <= n:
+        r += 1
+    return r
 
 
 def _port_lookup(ids, names):
@@ -408,15 +577,30 @@ def describe(settings):
         targets = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (r.outputs >> o) & 1)
         right = targets + (" ch %d" % (r.channel + 1) if r.channel >= 0 else "")
         types = "all messages" if r.types == T_ALL else ", ".join(type_names(r.types))
+        if r.low or r.high < 127:
+            left += " " + (note_name(r.low) if r.low == r.high else "%s-%s" % (note_name(r.low), note_name(r.high)))
+        if r.transpose:
+            types += "; transpose %+d" % r.transpose
+        if r.soft > 1 or r.hard < 127:
+            types += "; velocities %d-%d" % (r.soft, r.hard)
+        if r.velocity is not None:
+            types += "; velocity %s" % getattr(r, "velocity_text", "changed")
         lines.append("%s -> %s (%s)" % (left, right, types))
     if not settings.routes:
         lines.append("no routes: nothing passes")
     if settings.clock_source == CLOCK_NONE:
         lines.append("clock: none passes")
     else:
-        src = "auto (the input that last sent Start)" if settings.clock_source == CLOCK_AUTO else inputs[settings.clock_source]
+        if settings.clock_source == CLOCK_AUTO:
+            src = "auto (the input that last sent Start)"
+        elif settings.clock_source == CLOCK_INTERNAL:
+            src = "the box at %s BPM" % tempo_words(settings.tempo)
+            if settings.transport >= 0:
+                src += " (started and stopped by %s)" % inputs[settings.transport]
+        else:
+            src = inputs[settings.clock_source]
         if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES:
-            to = "where its routes go"
+            to = "every output" if settings.clock_source == CLOCK_INTERNAL else "where its routes go"
         else:
             to = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (settings.clock_outputs >> o) & 1) or "no output"
         lines.append("clock and transport: %s -> %s" % (src, to))

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from thruway.core import Core
-from thruway.settings import SettingsError, describe, load, suggest, CLOCK_AUTO, CLOCK_NONE
+from thruway.settings import SettingsError, describe, load, suggest, CLOCK_AUTO, CLOCK_NONE, CLOCK_INTERNAL
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -33,7 +33,7 @@ def errors_of(text):
         ('[[route]]\nfrom = "KeyStep"\n', 7, "this route has no to"),
         ('[[route]]\nfrom = "KeyStep"\nto = []\n', 9, "to is empty"),
         ('[clock]\nsource = "Rytm"\n', 8, 'unknown input "Rytm"'),
-        ("[clock]\nsource = 1\n", 8, '"auto" or "none"'),
+        ("[clock]\nsource = 1\n", 8, '"auto", "internal" or "none"'),
         ('[clock]\nsorce = "auto"\n', 8, "did you mean source?"),
         ("[options]\nsysex_timeout_ms = 5\n", 8, "from 20 to 5000"),
         ('[options]\nrunning_status = ["usb"]\n', 8, "USB MIDI never uses running status"),
@@ -43,6 +43,12 @@ def errors_of(text):
         ('[clock]\ndivide = { "Rytm" = 2 }\n', 8, 'unknown output "Rytm"'),
         ('[clock]\ndivide = { "KeyStep" = 2 }\n', 8, '"KeyStep" is not an output here: divide takes'),
         ('[clock]\ndivide = 2\n', 8, 'divide = { "Analog Four" = 2 }'),
+        ('[clock]\nsource = "internal"\ntempo = 400\n', 9, "tempo 400 is outside 20-300 BPM"),
+        ('[clock]\nsource = "internal"\ntempo = 92.5\n', 9, '"92.5" in quotes'),
+        ('[clock]\nsource = "internal"\ntempo = "fast"\n', 9, 'tempo = "92.5"'),
+        ('[clock]\nsource = "internal"\ntempo = "92.125"\n', 9, "at most two decimals"),
+        ('[clock]\nsource = "KeyStep"\ntempo = 120\n', 9, 'write source = "internal" above it'),
+        ('[clock]\nsource = "internal"\ntransport = "JU-06A"\n', 9, '"JU-06A" is not an input here: transport takes'),
         ("[route]\nfrom = 1\n", 7, "[[route]]"),
         ('[outputs2]\nx = 1\n', 7, "unknown key \"outputs2\""),
     ],
@@ -119,6 +125,15 @@ def test_describe_clock_division():
     s = load(HEAD + '[clock]\nsource = "Analog Four"\nto = ["JU-06A"]\ndivide = { "JU-06A" = 2 }\n')
     assert list(s.clock_divide) == [1, 2, 1, 1, 1]
     assert "clock to JU-06A: every 2nd clock (1/2 speed)" in describe(s)
+
+
+def test_internal_clock_settings():
+    """source = "internal" takes a tempo (whole, or with decimals in quotes) and a transport input;
+    describe() says so, and the clock goes to every output unless `to` says otherwise."""
+    s = load(HEAD + '[clock]\nsource = "internal"\ntempo = "92.5"\ntransport = "KeyStep"\n')
+    assert (s.clock_source, s.tempo, s.transport) == (CLOCK_INTERNAL, 9250, 0)
+    assert "clock and transport: the box at 92.5 BPM (started and stopped by KeyStep) -> every output" in describe(s)
+    assert load(HEAD + '[clock]\nsource = "internal"\n').tempo == 12000
 
 
 def test_suggest_spots_small_slips():
