@@ -48,14 +48,14 @@ def test_usb_in_goes_to_the_din_outputs(vb):
     assert vb.usb_bytes() == b""
 
 
-def test_studio_settings_route_keystep_channel_5_to_the_ju06a_on_channel_1(vb):
-    """With the studio's thruway.toml, KeyStep (in1) channel 5 plays the JU-06A (out2) on channel 1
-    and nothing else; the whole trip through the real loop takes under 2 ms."""
+def test_studio_settings_route_keystep_channel_5_to_the_ju06a_on_channel_5(vb):
+    """With the studio's thruway.toml, KeyStep (in1) channel 5 plays the JU-06A (out2) on channel 5,
+    where it listens, and nothing else; the whole trip through the real loop takes under 2 ms."""
     vb.save("thruway.toml", studio_text(), pause_us=0)
     start = vb.clock.now + 100 * MS
     done = vb.din(0).send(b"\x94\x3c\x64", at=start)
     power_up(vb, 0.3)
-    assert notes(vb.out_bytes(1)) == [("note_on", 1, 60)]
+    assert notes(vb.out_bytes(1)) == [("note_on", 5, 60)]
     for o in (0, 2, 3):
         assert notes(vb.out_bytes(o)) == []
     first = vb.wire(1)[0][0]

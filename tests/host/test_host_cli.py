@@ -39,8 +39,8 @@ def test_check_prints_the_routing_in_words(capsys):
     """`thruway check` on a good file exits 0 and says what goes where, in the file's names."""
     assert main(["check", STUDIO]) == 0
     out = capsys.readouterr().out
-    assert "KeyStep ch 5 -> JU-06A ch 1" in out
-    assert "Analog Four ch 6 -> Typhon ch 1 (notes, cc, pitchbend)" in out
+    assert "KeyStep ch 5 -> JU-06A (all messages)" in out
+    assert "Analog Four ch 6 -> Typhon (notes, cc, pitchbend)" in out
     assert "clock and transport: Analog Four -> Analog Rytm" in out
 
 
@@ -94,7 +94,7 @@ def test_replay_writes_raw_and_timed_outputs(tmp_path):
     assert set(rytm) <= {0xF8, 0xFA, 0xFC}, "the Rytm gets the A4's clock and transport only"
     assert rytm.count(0xF8) == traffic.BEATS * traffic.CLOCKS_PER_BEAT
     _, msgs = decode((tmp_path / "out2.bin").read_bytes())
-    assert msgs and all(m.channel == 0 for m in msgs), "the JU-06A hears channel 1 only"
+    assert msgs and all(m.channel == 4 for m in msgs), "the JU-06A hears channel 5 only"
 
 
 def test_replay_studio_leaves_no_note_hanging(tmp_path):

@@ -67,10 +67,12 @@ def test_the_studios_routes(settings):
     for ch in (0, 1, 2, 3, 8):  # KeyStep 1-4 and the A4's auto channel 9 play the A4
         assert s.reach(KEYSTEP, ch) == [(A4, ch)]
         assert s.reach(COMPUTER_IN, ch) == [(A4, ch)]  # so does the DAW: it records into the A4
-    assert s.reach(KEYSTEP, 4) == [(JU06A, 0)]  # KeyStep 5 -> JU-06A on its channel 1
-    assert s.reach(KEYSTEP, 5) == [(TYPHON, 0)]  # KeyStep 6 -> Typhon on its channel 1
-    assert sorted(s.reach(A4_IN, 4)) == [(JU06A, 0), (COMPUTER, 4)]  # the FX track sequences the JU-06A
-    assert sorted(s.reach(A4_IN, 5)) == [(TYPHON, 0), (COMPUTER, 5)]  # the CV track the Typhon
+    assert s.reach(KEYSTEP, 4) == [(JU06A, 4)]  # KeyStep 5 -> JU-06A, listening on channel 5
+    assert s.reach(KEYSTEP, 5) == [(TYPHON, 5)]  # KeyStep 6 -> Typhon, listening on channel 6
+    # The FX track sequences the JU-06A, the CV track the Typhon, and the DAW records each on
+    # its own channel.
+    assert sorted(s.reach(A4_IN, 4)) == [(JU06A, 4), (COMPUTER, 4)]
+    assert sorted(s.reach(A4_IN, 5)) == [(TYPHON, 5), (COMPUTER, 5)]
     assert s.reach(A4_IN, 0) == [(COMPUTER, 0)]  # the DAW records the A4's tracks
     for ch in range(6, 16):
         assert s.reach(KEYSTEP, ch) == ([(A4, 8)] if ch == 8 else [])

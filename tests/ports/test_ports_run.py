@@ -33,16 +33,16 @@ def run_for(box, clock, seconds):
 
 
 def test_the_studio_routes_between_fake_ports():
-    """KeyStep ch 5 reaches the JU-06A on channel 1 and nothing else; the A4's FX track (ch 5)
+    """KeyStep ch 5 reaches the JU-06A on channel 5, where it listens, and nothing else; the A4's FX track (ch 5)
     reaches the JU-06A too; the A4's notes reach the computer."""
     box, ins, outs, clock = box_with(read_settings(STUDIO))
     ins[0].feed([0x94, 60, 100])  # KeyStep, ch 5
     run_for(box, clock, 0.01)
-    assert outs[1].hexes() == ["90 3C 64"]
+    assert outs[1].hexes() == ["94 3C 64"]
     assert [o.sent for i, o in outs.items() if i != 1] == [[]] * 4
     ins[1].feed([0x94, 62, 90])  # Analog Four FX track, ch 5
     run_for(box, clock, 0.01)
-    assert outs[1].hexes() == ["90 3C 64", "90 3E 5A"]
+    assert outs[1].hexes() == ["94 3C 64", "94 3E 5A"]
     assert outs[4].hexes() == ["94 3E 5A"]  # the DAW records the A4 as it played
 
 
@@ -113,7 +113,7 @@ def test_stopping_sends_panic_and_closes_every_port():
     """Ctrl-C: a Note Off for the note still held, All Notes Off and sustain off on the
     channel used, then every port closed."""
     box, ins, outs, clock = box_with(read_settings(STUDIO))
-    ins[0].feed([0x94, 60, 100])  # KeyStep ch 5 -> JU-06A ch 1, held
+    ins[0].feed([0x94, 60, 100])  # KeyStep ch 5 -> JU-06A ch 5, held
 
     calls = []
 
@@ -124,7 +124,7 @@ def test_stopping_sends_panic_and_closes_every_port():
             raise KeyboardInterrupt
 
     box.loop(sleep=sleep)
-    assert outs[1].hexes() == ["90 3C 64", "80 3C 40", "B0 7B 00", "B0 40 00"]
+    assert outs[1].hexes() == ["94 3C 64", "84 3C 40", "B4 7B 00", "B4 40 00"]
     assert all(p.closed for p in list(ins.values()) + list(outs.values()))
 
 
@@ -159,7 +159,7 @@ def test_the_command_runs_the_studio_between_fake_devices(capsys):
          "--in", "usb=virtual:Thruway DAW", "--out", "out1=Uno", "--out", "JU-06A=mio4 MIDI 2",
          "--out", "Typhon=mio4 MIDI 3", "--out", "Analog Rytm=mio4 MIDI 4", "--verbose"]
     )
-    system.inputs["KeyStep 32 MIDI 1"].feed([0x95, 48, 80])  # ch 6 -> Typhon ch 1
+    system.inputs["KeyStep 32 MIDI 1"].feed([0x95, 48, 80])  # ch 6 -> Typhon ch 6
 
     stops = []
 
@@ -174,10 +174,10 @@ def test_the_command_runs_the_studio_between_fake_devices(capsys):
     assert "in1 (KeyStep) <- KeyStep 32 MIDI 1" in out
     assert "usb (Computer) <- virtual:Thruway DAW" in out
     assert "in  in1 KeyStep        note on  ch 6  C3 (48) vel 80" in out
-    assert "out out3 Typhon        note on  ch 1  C3 (48) vel 80" in out
+    assert "out out3 Typhon        note on  ch 6  C3 (48) vel 80" in out
     assert "stopped: panic sent" in out
     typhon = system.outputs["mio4 MIDI 3"]
-    assert typhon.hexes()[:2] == ["90 30 50", "80 30 40"] and typhon.closed
+    assert typhon.hexes()[:2] == ["95 30 50", "85 30 40"] and typhon.closed
 
 
 def test_the_command_explains_its_mistakes(capsys):
