@@ -10,7 +10,7 @@ from thruway_board import pins as pin_map
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 README = "README.md"
-VARIANTS = {"direct": "", "buffered": "-buffered"}
+VARIANTS = {"buffered": "", "direct": "-direct"}  # the default build has no suffix
 
 
 @functools.cache
@@ -25,7 +25,7 @@ def paths():
     for suffix in VARIANTS.values():
         names += ["generated/netlist-%s%s.json" % (board_id, suffix) for board_id in pin_map.BOARDS]
         names.append("generated/bom%s.csv" % suffix)
-    names += ["svg/midi-in.svg", "svg/midi-out.svg", "svg/midi-out-buffered.svg"]
+    names += ["svg/midi-in.svg", "svg/midi-out.svg", "svg/midi-out-direct.svg", "svg/din-pins.svg"]
     names += ["svg/wiring-%s.svg" % board_id for board_id in pin_map.BOARDS]
     return sorted(names)
 
@@ -40,8 +40,9 @@ def files():
             out["generated/netlist-%s%s.json" % (board_id, suffix)] = exports.netlist_json(built).encode()
         out["generated/bom%s.csv" % suffix] = exports.bom_csv(design("pico", outputs)).encode()
     out["svg/midi-in.svg"] = drawings.midi_in()
-    out["svg/midi-out.svg"] = drawings.midi_out()
-    out["svg/midi-out-buffered.svg"] = drawings.midi_out_buffered()
+    out["svg/midi-out.svg"] = drawings.midi_out_buffered()
+    out["svg/midi-out-direct.svg"] = drawings.midi_out()
+    out["svg/din-pins.svg"] = drawings.din_pins()
     for board_id in pin_map.BOARDS:
         out["svg/wiring-%s.svg" % board_id] = drawings.wiring(board_id)
     return out
@@ -80,7 +81,7 @@ def pin_table():
         rows.append(
             (_function_title(name, entry), "GP%d" % gpio, pico["header_pins"].get(gpio, "-"), feather["labels"].get(gpio, "-"))
         )
-    for rail, title in (("3v3", "+3V3 rail"), ("gnd", "GND rail"), ("vbus", "5 V from USB (buffered outputs only)")):
+    for rail, title in (("3v3", "+3V3 rail"), ("gnd", "GND rail"), ("vbus", "5 V from USB (VBUS)")):
         rows.append(
             (title, "-", "%s (%s)" % (pico["power_pins"][rail], pico["power"][rail]), feather["power"][rail])
         )
@@ -121,15 +122,26 @@ def budget_table(outputs):
     return _table(("What", "How many", "mA each", "mA", "Counts against"), rows)
 
 
+def faults_table():
+    """The three output faults, each build: what carries the current, how much, against what rating."""
+    rows = []
+    for outputs in circuit.OUTPUT_VARIANTS:
+        for fault, what, ma, limit in budget.faults(outputs):
+            verdict = "within" if ma <= limit else "**%.0f x over**" % (ma / limit)
+            rows.append((outputs, fault, what, "%.1f" % ma, "%.0f" % limit, verdict))
+    return _table(("Outputs", "Fault", "Carried by", "mA asked", "Rated mA", "Rating"), rows)
+
+
 def sections():
     """README section name -> generated Markdown."""
     return {
         "pins": pin_table(),
         "reserved": reserved_table(),
-        "bom": bom_table("direct"),
-        "bom-buffered": bom_table("buffered"),
-        "budget": budget_table("direct"),
-        "budget-buffered": budget_table("buffered"),
+        "bom": bom_table("buffered"),
+        "bom-direct": bom_table("direct"),
+        "budget": budget_table("buffered"),
+        "budget-direct": budget_table("direct"),
+        "faults": faults_table(),
     }
 
 

@@ -149,11 +149,15 @@ def require_sound(pins=None, boards=None):
         raise PinMapError("the pin map breaks %d rule(s):\n  %s" % (len(found), "\n  ".join(found)))
 
 
+def report(found, what):
+    """Print each problem and a count line; the exit status for a command-line check (1 if any)."""
+    for line in found:
+        print(line)
+    print("%s: %d problem(s)" % (what, len(found)))
+    return 1 if found else 0
+
+
 if __name__ == "__main__":
     import sys
 
-    found = problems()
-    for line in found:
-        print(line)
-    print("pin map: %d problem(s)" % len(found))
-    sys.exit(1 if found else 0)
+    sys.exit(report(problems(), "pin map"))

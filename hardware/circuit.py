@@ -11,17 +11,47 @@ import tempfile
 from hardware import checks
 from thruway_board import pins as pin_map
 
-# Component values (resistors in ohms). The MIDI OUT values are the 3.3 V ones (CA-033);
-# the buffered variant drives the jack from 5 V and uses the classic 220 ohm pair.
+# Component values (resistors in ohms). The buffered outputs (the default) are CA-033's 5 V
+# transmitter: 220 ohm from 5 V to DIN pin 4, 220 ohm from an open-drain driver to pin 5.
+# The direct outputs are its 3.3 V values: 33 ohm from +3V3, 10 ohm from the TX pin.
 R_IN = 220  # DIN pin 4 -> optocoupler LED
 R_PULLUP = 470  # optocoupler output -> +3V3
-R_OUT_SUPPLY = 33  # +3V3 -> DIN pin 4
-R_OUT_DATA = 10  # TX -> DIN pin 5
-R_OUT_5V = 220  # buffered variant, both legs
+R_OUT_SUPPLY = 33  # direct: +3V3 -> DIN pin 4
+R_OUT_DATA = 10  # direct: TX -> DIN pin 5
+R_OUT_5V = 220  # buffered: VBUS -> DIN pin 4 and open drain -> DIN pin 5
+R_BUFFER_PULLUP = 10000  # buffered: each buffer input to +3V3, so a stopped firmware leaves the line idle
 R_LED = 1000
+R_BUTTON = 1000  # GPIO -> panic button: limits what a static spark on the button can push into the pad
 C_DECOUPLE = "100 nF"
+C_BUTTON = "100 nF"  # across the panic button: with R_BUTTON, keeps spikes on its wires off the pad
 
-OUTPUT_VARIANTS = ("direct", "buffered")
+# The first is the default build (files without a suffix); see hardware/README.md for why.
+OUTPUT_VARIANTS = ("buffered", "direct")
+BUFFER = "74LVC07A"
+BUFFER_GATES = 6
+
+# Part pinouts: (number, name, SKiDL pin type). hardware/datasheets.py has the same pins as
+# typed from each datasheet in another shape, and hardware/rules.py compares the two.
+PINOUTS = {
+    "H11L1": [
+        (1, "A", "PASSIVE"),
+        (2, "K", "PASSIVE"),
+        (3, "NC", "NOCONNECT"),
+        (4, "VO", "OPENCOLL"),
+        (5, "GND", "PWRIN"),
+        (6, "VCC", "PWRIN"),
+    ],
+    # Hex buffer, open-drain outputs: gate g has input gA and output gY.
+    "74LVC07A": [
+        (1, "1A", "INPUT"), (2, "1Y", "OPENCOLL"), (3, "2A", "INPUT"), (4, "2Y", "OPENCOLL"),
+        (5, "3A", "INPUT"), (6, "3Y", "OPENCOLL"), (7, "GND", "PWRIN"), (8, "4Y", "OPENCOLL"),
+        (9, "4A", "INPUT"), (10, "5Y", "OPENCOLL"), (11, "5A", "INPUT"), (12, "6Y", "OPENCOLL"),
+        (13, "6A", "INPUT"), (14, "VCC", "PWRIN"),
+    ],
+    # Two-lead parts numbered as KiCad numbers them: a diode's pin 1 is its cathode (the band).
+    "D": [(1, "K", "PASSIVE"), (2, "A", "PASSIVE")],
+    "LED": [(1, "K", "PASSIVE"), (2, "A", "PASSIVE")],
+}
 
 # What the firmware makes of each pin kind, as a SKiDL pin type name.
 PIN_TYPE_OF_KIND = {"uart_rx": "INPUT", "uart_tx": "OUTPUT", "pio_tx": "OUTPUT", "led": "OUTPUT", "button": "INPUT"}
@@ -149,27 +179,19 @@ def _templates(skidl):
             pins=[Pin(num=str(num), name=pin_name, func=func) for num, pin_name, func in pins],
         )
 
+    def typed(name):
+        return [(num, pin_name, getattr(kind, func)) for num, pin_name, func in PINOUTS[name]]
+
     two = [(1, "1", kind.PASSIVE), (2, "2", kind.PASSIVE)]
-    opto = [
-        (1, "A", kind.PASSIVE),
-        (2, "K", kind.PASSIVE),
-        (3, "NC", kind.NOCONNECT),
-        (4, "VO", kind.OPENCOLL),
-        (5, "GND", kind.PWRIN),
-        (6, "VCC", kind.PWRIN),
-    ]
-    buffer_pins = [(7, "GND", kind.PWRIN), (14, "VCC", kind.PWRIN)]
-    for gate, (oe, a, y) in enumerate(((1, 2, 3), (4, 5, 6), (10, 9, 8), (13, 12, 11)), 1):
-        buffer_pins += [(oe, "%dOE" % gate, kind.INPUT), (a, "%dA" % gate, kind.INPUT), (y, "%dY" % gate, kind.TRISTATE)]
     return {
         "R": template("R", "R", two),
         "C": template("C", "C", two),
         "SW": template("SW_Push", "SW", two),
-        "D": template("D", "D", [(1, "K", kind.PASSIVE), (2, "A", kind.PASSIVE)]),
-        "LED": template("LED", "D", [(1, "K", kind.PASSIVE), (2, "A", kind.PASSIVE)]),
+        "D": template("D", "D", typed("D")),
+        "LED": template("LED", "D", typed("LED")),
         "DIN": template("DIN-5", "J", [(n, str(n), kind.PASSIVE) for n in range(1, 6)] + [("S", "SHIELD", kind.PASSIVE)]),
-        "H11L1": template("H11L1", "U", opto),
-        "74HCT125": template("74HCT125", "U", sorted(buffer_pins)),
+        "H11L1": template("H11L1", "U", typed("H11L1")),
+        BUFFER: template(BUFFER, "U", typed(BUFFER)),
     }
 
 
@@ -201,9 +223,14 @@ def net_name(function, pins):
 
 
 def _midi_in(design, parts, port, gpio_pin):
-    """DIN -> 220 ohm -> H11L1 LED (1N4148 reversed across it); Schmitt output pulled up to 3V3 -> RX."""
+    """DIN -> 220 ohm -> H11L1 LED (1N4148 reversed across it); Schmitt output pulled up to 3V3 -> RX.
+
+    The H11L1 runs from VBUS (5 V), where its datasheet characterises it, rather than at 3.3 V,
+    a tenth of a volt above its 3 V minimum. Its output is open collector, so the pull-up to
+    +3V3 alone sets the RX pin's high level: the RX pin never sees more than 3.3 V.
+    """
     up = port.upper()
-    jack = design.add(parts["DIN"], "J", "DIN-5 180deg female", "MIDI IN jack", "pins 1, 2, 3 and shield unconnected")
+    jack = design.add(parts["DIN"], "J", "DIN-5 180deg female", "MIDI IN jack, panel mount", "pins 1, 2, 3 and shield unconnected")
     r_in = design.add(parts["R"], "R", ohms(R_IN), "resistor 1/4 W 5%", "DIN pin 4 to optocoupler anode")
     diode = design.add(parts["D"], "D", "1N4148", "small-signal diode", "reversed across the optocoupler LED")
     opto = design.add(
@@ -215,7 +242,8 @@ def _midi_in(design, parts, port, gpio_pin):
     design.connect(up + "_OPTO_A", r_in[2], opto["A"], diode["K"])
     design.connect(up + "_DIN5", jack["5"], opto["K"], diode["A"])
     design.connect(net_name(port, design.pins), opto["VO"], r_up[1], gpio_pin)
-    design.connect("+3V3", r_up[2], opto["VCC"], cap[1])
+    design.connect("+3V3", r_up[2])
+    design.connect("VBUS", opto["VCC"], cap[1])
     design.connect("GND", opto["GND"], cap[2])
     design.circuit.NC += jack["1"], jack["2"], jack["3"], jack["S"], opto["NC"]
 
@@ -223,7 +251,7 @@ def _midi_in(design, parts, port, gpio_pin):
 def _midi_out_jack(design, parts, port, supply_net, data_net, ohms_supply, ohms_data, rating):
     """The jack end of a MIDI OUT: supply -> R -> DIN pin 4, data -> R -> DIN pin 5, pin 2 and shield to GND."""
     up = port.upper()
-    jack = design.add(parts["DIN"], "J", "DIN-5 180deg female", "MIDI OUT jack", "pins 1 and 3 unconnected")
+    jack = design.add(parts["DIN"], "J", "DIN-5 180deg female", "MIDI OUT jack, panel mount", "pins 1 and 3 unconnected")
     r_supply = design.add(parts["R"], "R", ohms(ohms_supply), rating, "supply to DIN pin 4")
     r_data = design.add(parts["R"], "R", ohms(ohms_data), "resistor 1/4 W 5%", "data to DIN pin 5")
     design.connect(supply_net, r_supply[1])
@@ -237,13 +265,36 @@ def _midi_out_jack(design, parts, port, supply_net, data_net, ohms_supply, ohms_
 def _led(design, parts, function, gpio_pin):
     """GPIO -> 1 kohm -> LED -> GND."""
     resistor = design.add(parts["R"], "R", ohms(R_LED), "resistor 1/4 W 5%", "activity LED series resistor")
-    led = design.add(parts["LED"], "D", "LED 3 mm", "indicator LED, any colour", "long leg (anode) to the resistor")
+    led = design.add(
+        parts["LED"], "D", "LED 3 mm", "indicator LED: red, yellow or green", "long leg (anode) to the resistor"
+    )
     design.connect(net_name(function, design.pins), gpio_pin, resistor[1])
     design.connect(function.upper() + "_A", resistor[2], led["A"])
     design.connect("GND", led["K"])
 
 
-def build(board_id="pico", outputs="direct", pins=None):
+def _panic(design, parts, gpio_pin):
+    """GPIO -> 1 kohm -> button to GND, 100 nF across the button."""
+    resistor = design.add(parts["R"], "R", ohms(R_BUTTON), "resistor 1/4 W 5%", "panic button series resistor")
+    cap = design.add(parts["C"], "C", C_BUTTON, "ceramic capacitor 50 V", "across the panic button")
+    button = design.add(parts["SW"], "SW", "push button", "momentary, normally open", "panic: all notes off")
+    design.connect(net_name("panic", design.pins), gpio_pin, resistor[1])
+    design.connect("PANIC_SW", resistor[2], button[1], cap[1])
+    design.connect("GND", button[2], cap[2])
+
+
+def _buffer(design, parts):
+    """The 74LVC07A: powered from +3V3 (so 3.3 V TX levels are valid highs), decoupled."""
+    buffer = design.add(
+        parts[BUFFER], "U", BUFFER, "hex buffer, open-drain outputs, DIP-14", "powered from 3V3; in a DIP-14 socket"
+    )
+    cap = design.add(parts["C"], "C", C_DECOUPLE, "ceramic capacitor 50 V", "across 74LVC07A pins 14 and 7")
+    design.connect("+3V3", buffer["VCC"], cap[1])
+    design.connect("GND", buffer["GND"], cap[2])
+    return buffer
+
+
+def build(board_id="pico", outputs=OUTPUT_VARIANTS[0], pins=None):
     """Build the whole box for one board as a fresh SKiDL circuit (pins: a pin map, default the real one)."""
     if outputs not in OUTPUT_VARIANTS:
         raise ValueError("outputs must be one of %s" % ", ".join(OUTPUT_VARIANTS))
@@ -268,32 +319,31 @@ def build(board_id="pico", outputs="direct", pins=None):
 
         design.connect("+3V3", board_part[power["3v3"]])
         design.connect("GND", board_part[power["gnd"]])
+        design.connect("VBUS", board_part[power["vbus"]])
         for port in pin_map.INPUTS:
             _midi_in(design, parts, port, gpio(port))
-        if outputs == "buffered":
-            buffer = design.add(
-                parts["74HCT125"], "U", "74HCT125", "quad buffer, 3-state, DIP-14", "powered from VBUS (5 V); in a socket"
-            )
-            cap = design.add(parts["C"], "C", C_DECOUPLE, "ceramic capacitor 50 V", "across 74HCT125 pins 14 and 7")
-            design.connect("VBUS", board_part[power["vbus"]], buffer["VCC"], cap[1])
-            design.connect("GND", buffer["GND"], cap[2])
-        else:
-            design.circuit.NC += board_part[power["vbus"]]
+        buffer = _buffer(design, parts) if outputs == "buffered" else None
         for gate, port in enumerate(pin_map.OUTPUTS, 1):
             tx_net = design.connect(net_name(port, pins), gpio(port))
-            if outputs == "buffered":
-                design.connect("GND", buffer["%dOE" % gate])
-                tx_net += buffer["%dA" % gate]
+            if buffer is not None:
+                pull_up = design.add(
+                    parts["R"], "R", ohms(R_BUFFER_PULLUP), "resistor 1/4 W 5%", "buffer input pull-up to 3V3"
+                )
+                tx_net += buffer["%dA" % gate], pull_up[1]
+                design.connect("+3V3", pull_up[2])
                 data_net = design.connect("%s_BUF" % port.upper(), buffer["%dY" % gate])
                 _midi_out_jack(design, parts, port, "VBUS", data_net, R_OUT_5V, R_OUT_5V, "resistor 1/4 W 5%")
             else:
                 _midi_out_jack(design, parts, port, "+3V3", tx_net, R_OUT_SUPPLY, R_OUT_DATA, "resistor 0.5 W 5%")
+        if buffer is not None:
+            # Spare gates: input held high (output off), output left open.
+            for gate in range(len(pin_map.OUTPUTS) + 1, BUFFER_GATES + 1):
+                design.connect("+3V3", buffer["%dA" % gate])
+                design.circuit.NC += buffer["%dY" % gate]
         for function, entry in sorted(pins.items()):
             if entry["kind"] == "led":
                 _led(design, parts, function, gpio(function))
-        button = design.add(parts["SW"], "SW", "push button", "momentary, normally open", "panic: all notes off")
-        design.connect(net_name("panic", pins), gpio("panic"), button[1])
-        design.connect("GND", button[2])
+        _panic(design, parts, gpio("panic"))
         used = {entry["gpio"] for entry in pins.values()}
         for number, label in sorted(board["labels"].items()):
             if number not in used:

@@ -2,6 +2,7 @@
 
 import schemdraw
 import schemdraw.elements as elm
+from schemdraw.segments import SegmentCircle
 
 from hardware import circuit
 from thruway_board import pins as pin_map
@@ -63,7 +64,7 @@ def _jack(drawing, title, pins, side, anchor, at):
 
 
 def midi_in():
-    """One MIDI IN: DIN -> 220 Ω -> H11L1 LED with a reversed 1N4148; Schmitt output pulled up -> UART RX."""
+    """One MIDI IN: DIN -> 220 Ω -> H11L1 LED with a reversed 1N4148; H11L1 on VBUS, its output pulled up to +3V3 -> UART RX."""
     d = _drawing()
     opto = d.add(
         elm.Ic(
@@ -96,7 +97,7 @@ def midi_in():
     # Supply and decoupling above, ground below, output to the right.
     d.add(elm.Line().at(opto.vcc).up(1))
     top = d.add(elm.Dot())
-    d.add(elm.Vdd().label("+3V3"))
+    d.add(elm.Vdd().label("VBUS (5 V)"))
     d.add(elm.Capacitor().at(top.center).right(2.2).label(circuit.C_DECOUPLE))
     d.add(elm.Line().down(0.5))
     d.add(elm.Ground())
@@ -141,48 +142,99 @@ def midi_out():
 
 
 def midi_out_buffered():
-    """The robust MIDI OUT: TX -> one 74HCT125 gate powered from VBUS -> 220 Ω -> DIN pin 5; VBUS -> 220 Ω -> pin 4."""
+    """The default MIDI OUT: TX (pulled up) -> one 74LVC07A gate on +3V3 -> open drain -> 220 Ω -> DIN pin 5; VBUS -> 220 Ω -> pin 4."""
     d = _drawing()
     gate = d.add(
         elm.Ic(
             pins=[
-                elm.IcPin(name="A", pin="2", side="left", anchorname="a"),
-                elm.IcPin(name="Y", pin="3", side="right", anchorname="y"),
-                elm.IcPin(name="OE", pin="1", side="bottom", invert=True, slot="1/2", anchorname="oe"),
-                elm.IcPin(name="GND", pin="7", side="bottom", slot="2/2", anchorname="gnd"),
+                elm.IcPin(name="1A", pin="1", side="left", anchorname="a"),
+                elm.IcPin(name="1Y", pin="2", side="right", anchorname="y"),
+                elm.IcPin(name="GND", pin="7", side="bottom", anchorname="gnd"),
                 elm.IcPin(name="VCC", pin="14", side="top", anchorname="vcc"),
             ],
-            size=(3.0, 2.4),
-            label="74HCT125\n(one gate)",
+            size=(4.4, 2.4),
+            label="%s\n(one gate,\nopen drain)" % circuit.BUFFER,
             lsize=FONT,
         )
         .anchor("y")
         .at((0, 0))
     )
-    jack = _out_jack(d, (gate.y[0] + 6, gate.vcc[1] + 1.2))
-    tx = d.add(elm.Line().at(gate.a).left(2))
+    jack = _out_jack(d, (gate.y[0] + 7, gate.vcc[1] + 2.4))
+    # Input: the TX pin, held high by the pull-up whenever the firmware lets go of it.
+    d.add(elm.Line().at(gate.a).left(1.5))
+    node = d.add(elm.Dot())
+    d.add(elm.Resistor().up(2.5).label(ohms(circuit.R_BUFFER_PULLUP), loc="bottom"))
+    d.add(elm.Vdd().label("+3V3"))
+    tx = d.add(elm.Line().at(node.center).left(1.5))
     d.add(elm.Dot(open=True).label("from TX", loc="left"))
-    d.add(elm.Ground().at(gate.oe))
     d.add(elm.Ground().at(gate.gnd))
-    d.add(elm.Line().at(gate.vcc).up(1.2))
+    d.add(elm.Line().at(gate.vcc).up(0.8))
     vcc = d.add(elm.Dot())
-    d.add(elm.Vdd().label("VBUS (5 V)"))
-    d.add(elm.Capacitor().at(vcc.center).left(2.2).label(circuit.C_DECOUPLE, loc="bottom"))
+    d.add(elm.Vdd().label("+3V3"))
+    d.add(elm.Capacitor().at(vcc.center).right(2.2).label(circuit.C_DECOUPLE))
     d.add(elm.Line().down(0.5))
     d.add(elm.Ground())
-    d.add(elm.Line().at(vcc.center).tox(gate.y))
-    d.add(elm.Resistor().right(3.5).label(ohms(circuit.R_OUT_5V)))
+    # The current loop runs from VBUS, so the far end sees the classic 5 V transmitter.
+    d.add(elm.Vdd().at((gate.y[0] + 1.0, jack.p4[1])).label("VBUS (5 V)"))
+    d.add(elm.Resistor().at((gate.y[0] + 1.0, jack.p4[1])).right(3.5).label(ohms(circuit.R_OUT_5V)))
     d.add(elm.Line().to(jack.p4))
-    d.add(elm.Line().at(gate.y).toy(jack.p5))
+    d.add(elm.Line().at(gate.y).right(1.0))
+    d.add(elm.Line().toy(jack.p5))
     d.add(elm.Resistor().right(3.5).label(ohms(circuit.R_OUT_5V)))
     d.add(elm.Line().to(jack.p5))
-    gates = "; ".join(
-        "%s %dA/%dY" % (port, number, number) for number, port in enumerate(pin_map.OUTPUTS, 1)
-    )
+    gates = "; ".join("%s %dA/%dY" % (port, number, number) for number, port in enumerate(pin_map.OUTPUTS, 1))
+    spare = ", ".join("%dA" % g for g in range(len(pin_map.OUTPUTS) + 1, circuit.BUFFER_GATES + 1))
     d.add(
         elm.Label()
-        .at((tx.end[0], gate.gnd[1] - 2.2))
-        .label("gates: " + gates + "\nOE pins 1, 4, 10, 13 to ground; VCC pin 14, GND pin 7", halign="left", valign="top")
+        .at((tx.end[0] - 2.5, gate.gnd[1] - 1.6))
+        .label(
+            "gates: %s\nspare inputs %s to +3V3; VCC pin 14, GND pin 7" % (gates, spare),
+            halign="left",
+            valign="top",
+        )
+    )
+    return _svg(d)
+
+
+# A DIN-5 180° socket: five pins on a circle, 45° apart, pin 2 in the middle of the arc. Seen
+# from the front (where the plug goes in) with pin 2 at the top, they run 1, 4, 2, 5, 3 from
+# left to right; from the solder side the order is mirrored. Angles in degrees, 0 = right.
+DIN_FRONT_ANGLES = {"1": 180, "4": 135, "2": 90, "5": 45, "3": 0}
+
+
+class _Ring(elm.Element):
+    """An unfilled circle: the socket's outline."""
+
+    def __init__(self, radius, **kwargs):
+        super().__init__(**kwargs)
+        self.segments.append(SegmentCircle((0, 0), radius, fill=False))
+
+
+def din_pins():
+    """The DIN-5 socket's pin positions from the front and from the solder side, with what each pin carries."""
+    import math
+
+    d = _drawing()
+    roles = {"IN": {"4": "to 220 Ω", "5": "to H11L1 pin 2"}, "OUT": {"4": "supply", "5": "data", "2": "GND"}}
+    for column, (title, mirror) in enumerate((("front (plug side)", False), ("solder side (back)", True))):
+        cx = column * 9.0
+        d.add(_Ring(2.6).at((cx, 0)))
+        for pin, angle in DIN_FRONT_ANGLES.items():
+            a = math.radians(180 - angle if mirror else angle)
+            x, y = cx + 1.6 * math.cos(a), 1.6 * math.sin(a) - 0.4
+            d.add(elm.Dot(radius=0.22).at((x, y)))
+            d.add(elm.Label().at((x + 0.55 * math.cos(a), y + 0.55 * math.sin(a))).label(pin, fontsize=FONT + 1))
+        d.add(elm.Label().at((cx, -3.3)).label(title, fontsize=FONT + 1))
+    d.add(
+        elm.Label()
+        .at((-2.6, -4.4))
+        .label(
+            "MIDI IN: pin 4 %s, pin 5 %s; nothing else.\nMIDI OUT: pin 4 %s, pin 5 %s, pin 2 %s.\n"
+            "Pins 4 and 5 sit either side of pin 2: check which is which on the solder side, the moulded numbers are small."
+            % (roles["IN"]["4"], roles["IN"]["5"], roles["OUT"]["4"], roles["OUT"]["5"], roles["OUT"]["2"]),
+            halign="left",
+            valign="top",
+        )
     )
     return _svg(d)
 
@@ -220,7 +272,7 @@ def wiring(board_id):
     part = d.add(elm.Ic(pins=pins, size=(5, 1.6 * len(left)), pinspacing=1.6))
     top = getattr(part, left[0][0])
     d.add(elm.Label().at((top[0] + 3, top[1] + 1.4)).label(board["name"], fontsize=FONT + 3))
-    rails = {"3v3": "+3V3 rail", "gnd": "GND rail", "vbus": "VBUS (buffered outputs)"}
+    rails = {"3v3": "+3V3 rail", "gnd": "GND rail", "vbus": "VBUS (5 V) rail"}
     for name, what in left:
         anchor = getattr(part, name)
         text = rails[name] if isinstance(what, str) else _destination(name, what)
@@ -233,8 +285,13 @@ def wiring(board_id):
             d.add(elm.Resistor().right(2.5).label(ohms(circuit.R_LED), fontsize=FONT - 1))
             d.add(elm.LED().right(2).label(entry["port"], fontsize=FONT - 1))
         else:
-            d.add(elm.Line().right(1.0))
-            d.add(elm.Button().right(2.5).label("panic", fontsize=FONT - 1))
+            d.add(elm.Resistor().right(2.5).label(ohms(circuit.R_BUTTON), fontsize=FONT - 1))
+            node = d.add(elm.Dot())
+            d.add(elm.Button().right(2).label("panic", fontsize=FONT - 1))
+            d.add(elm.Ground().right())
+            d.add(elm.Capacitor().at(node.center).down(1.6).label(circuit.C_BUTTON, loc="bottom", fontsize=FONT - 1))
+            d.add(elm.Ground())
+            continue
         d.add(elm.Ground().right())
     bottom = getattr(part, left[-1][0])
     if board["header_pins"]:

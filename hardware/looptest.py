@@ -1,11 +1,14 @@
 """Bench test run on the built box: a MIDI cable from one OUT to one IN, a pattern sent and compared; LEDs; button."""
 
-# On the board: copy this file to the CIRCUITPY drive (next to code.py). It reads the pin map
-# from lib/thruway_board/pins.py, which the firmware install puts there. out3/out4 are PIO
-# outputs and need adafruit_pio_uart (circup install adafruit_pio_uart). In the REPL (Ctrl-C
+# On the board: copy this file to the CIRCUITPY drive (next to code.py). It opens the ports
+# the way the firmware does, through lib/thruway_board (which thruway install puts there):
+# out1/out2 on busio.UART, out3/out4 on the firmware's own PIO UART transmitter
+# (thruway_board.ports.open_pio_out), so it tests what the box runs. In the REPL (Ctrl-C
 # stops code.py and frees the pins):
 #     import looptest
-#     looptest.run("out1", "in1")
+#     looptest.run("out1", "in1")       # a cable from OUT 1 to IN 1
+#     looptest.send("out1")             # notes out of OUT 1 for another MIDI device
+#     looptest.listen("in1")            # what another MIDI device sends to IN 1
 #     looptest.leds()
 #     looptest.button()
 
@@ -48,29 +51,44 @@ def check(send, receive, now, rounds=8):
     return "FAIL: %d/%d intact; sent %s, got %s" % (good, rounds, hexdump(PATTERN), hexdump(first_bad))
 
 
-def _pin(gpio):
-    import microcontroller
+def open_out(name):
+    """The firmware's own transmitter for an output: the UART block's busio.UART, or the PIO state machine."""
+    import busio
+    from thruway_board import ports
 
-    return getattr(microcontroller.pin, "GPIO%d" % gpio)
+    out = PINS[name]
+    if out["kind"] == "pio_tx":
+        return ports.open_pio_out(out["gpio"])
+    return busio.UART(tx=ports.gpio(out["gpio"]), rx=None, baudrate=ports.BAUD)
+
+
+def open_in(name):
+    """An input's UART receiver, opened as the firmware opens it (no timeout, the firmware's buffer)."""
+    import busio
+    from thruway_board import ports
+
+    return busio.UART(
+        tx=None, rx=ports.gpio(PINS[name]["gpio"]), baudrate=ports.BAUD, timeout=0, receiver_buffer_size=ports.RX_BUFFER
+    )
 
 
 def open_pair(out_name, in_name):
     """Open the sending and receiving ports for a cable from out_name to in_name; returns (send, receive, to_close)."""
     import busio
+    from thruway_board import ports
 
     out, into = PINS[out_name], PINS[in_name]
     if out["kind"] == "uart_tx" and out["uart"] == into["uart"]:
         both = busio.UART(
-            tx=_pin(out["gpio"]), rx=_pin(into["gpio"]), baudrate=BAUD, timeout=0, receiver_buffer_size=512
+            tx=ports.gpio(out["gpio"]),
+            rx=ports.gpio(into["gpio"]),
+            baudrate=ports.BAUD,
+            timeout=0,
+            receiver_buffer_size=ports.RX_BUFFER,
         )
         return both, both, (both,)
-    receive = busio.UART(tx=None, rx=_pin(into["gpio"]), baudrate=BAUD, timeout=0, receiver_buffer_size=512)
-    if out["kind"] == "uart_tx":
-        send = busio.UART(tx=_pin(out["gpio"]), rx=None, baudrate=BAUD)
-    else:
-        import adafruit_pio_uart
-
-        send = adafruit_pio_uart.UART(tx=_pin(out["gpio"]), baudrate=BAUD)
+    receive = open_in(in_name)
+    send = open_out(out_name)
     return send, receive, (send, receive)
 
 
@@ -88,15 +106,55 @@ def run(out_name, in_name, rounds=8):
     return verdict
 
 
+def send(out_name, seconds=10):
+    """Play middle C on channel 1 out of out_name once a second, for another MIDI device to hear or show."""
+    import time
+
+    port = open_out(out_name)
+    try:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            port.write(PATTERN[:3])
+            time.sleep(0.5)
+            port.write(PATTERN[3:6])
+            time.sleep(0.5)
+    finally:
+        port.deinit()
+    print("%s: sent Note On / Note Off C4 on channel 1 every second" % out_name)
+
+
+def listen(in_name, seconds=10):
+    """Print, as hex, every byte another MIDI device sends into in_name (Active Sensing FE and clock F8 left out)."""
+    import time
+
+    port = open_in(in_name)
+    buf = bytearray(64)
+    heard = 0
+    try:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            count = port.readinto(buf) or 0
+            shown = bytes(b for b in buf[:count] if b not in (0xF8, 0xFE))
+            if shown:
+                heard += len(shown)
+                print("%s: %s" % (in_name, hexdump(shown)))
+    finally:
+        port.deinit()
+    print("%s: %d byte(s) heard" % (in_name, heard))
+    return heard
+
+
 def leds(seconds=0.5):
     """Light each activity LED in turn, printing which one should be lit."""
     import digitalio
     import time
 
+    from thruway_board.ports import gpio
+
     for name in sorted(PINS):
         if PINS[name]["kind"] != "led":
             continue
-        led = digitalio.DigitalInOut(_pin(PINS[name]["gpio"]))
+        led = digitalio.DigitalInOut(gpio(PINS[name]["gpio"]))
         led.switch_to_output(value=True)
         print("lit:", name)
         time.sleep(seconds)
@@ -108,8 +166,10 @@ def button(seconds=10):
     import digitalio
     import time
 
+    from thruway_board.ports import gpio
+
     entry = PINS["panic"]
-    key = digitalio.DigitalInOut(_pin(entry["gpio"]))
+    key = digitalio.DigitalInOut(gpio(entry["gpio"]))
     key.switch_to_input(pull=digitalio.Pull.UP)
     last = None
     end = time.monotonic() + seconds

@@ -24,7 +24,7 @@ def test_erc_clean(board_id, outputs):
 
 def test_two_outputs_tied_together_is_an_erc_error():
     """Two driven outputs on one net is a conflict: tie out1's TX to out2's in a copy and ERC must say so."""
-    design = circuit.build("pico")
+    design = circuit.build("pico", "direct")
     out1, out2 = circuit.net_name("out1", pin_map.PINS), circuit.net_name("out2", pin_map.PINS)
     tied = design.nets[out1]
     tied += design.nets[out2]
@@ -94,12 +94,20 @@ def test_midi_out_jacks_ground_pin_2_and_shield(outputs):
         assert pins["S"] == "GND" and pins["1"] is None and pins["3"] is None
 
 
-def test_outputs_use_the_33_and_10_ohm_values():
-    """At 3.3 V each output has 33 ohm to pin 4 (0.5 W) and 10 ohm to pin 5; the buffered one 220 ohm both."""
+def test_outputs_use_the_ca033_values():
+    """Direct outputs: CA-033's 3.3 V values, 33 ohm (0.5 W) to pin 4 and 10 ohm to pin 5. Buffered: its 5 V pair,
+    220 ohm both, plus one 10 kohm pull-up per buffer input."""
     direct = exports.bom_rows(build.design("pico", "direct"))
     assert {"value": "33 ohm", "part": "resistor 0.5 W 5%", "quantity": 4}.items() <= next(
         r for r in direct if r["value"] == "33 ohm").items()
     assert next(r for r in direct if r["value"] == "10 ohm")["quantity"] == 4
     buffered = exports.bom_rows(build.design("pico", "buffered"))
     assert sum(r["quantity"] for r in buffered if r["value"] == "220 ohm") == 2 + 8
+    assert next(r for r in buffered if r["value"] == "10 kohm")["quantity"] == 4
     assert not any(r["value"] in ("33 ohm", "10 ohm") for r in buffered)
+
+
+def test_buffered_build_is_the_default():
+    """circuit.build() with no variant is the protected build; its files carry no suffix."""
+    assert circuit.build("pico").outputs == "buffered"
+    assert build.VARIANTS["buffered"] == ""

@@ -71,12 +71,13 @@ def test_garbled_bytes_fail_with_a_hexdump():
 
 
 class FakeUART:
-    """busio.UART / adafruit_pio_uart.UART stand-in that records how it was opened."""
+    """busio.UART stand-in that records how it was opened."""
 
     opened = []
 
     def __init__(self, tx=None, rx=None, baudrate=9600, timeout=1, receiver_buffer_size=64):
         self.tx, self.rx, self.baudrate, self.timeout = tx, rx, baudrate, timeout
+        self.receiver_buffer_size = receiver_buffer_size
         self.kind = "busio"
         FakeUART.opened.append(self)
 
@@ -84,32 +85,62 @@ class FakeUART:
         pass
 
 
-class FakePioUART(FakeUART):
-    def __init__(self, tx=None, rx=None, baudrate=9600):
-        super().__init__(tx=tx, rx=rx, baudrate=baudrate)
+class FakeStateMachine:
+    """rp2pio.StateMachine stand-in: keeps the program and pins it was started with."""
+
+    def __init__(self, program, frequency, **kwargs):
+        self.program, self.frequency, self.kwargs = program, frequency, kwargs
         self.kind = "pio"
+        self.written = bytearray()
+
+    def write(self, data):
+        self.written.extend(data)
+
+    def deinit(self):
+        pass
 
 
 @pytest.fixture
 def board_modules(monkeypatch):
-    """Explicit fakes for the three CircuitPython modules open_pair uses."""
+    """Explicit fakes for the CircuitPython modules thruway_board.ports and looptest import; a fresh ports module."""
     FakeUART.opened = []
     pins = types.SimpleNamespace(**{"GPIO%d" % n: "GPIO%d" % n for n in range(30)})
     monkeypatch.setitem(sys.modules, "microcontroller", types.SimpleNamespace(pin=pins))
     monkeypatch.setitem(sys.modules, "busio", types.SimpleNamespace(UART=FakeUART))
-    monkeypatch.setitem(sys.modules, "adafruit_pio_uart", types.SimpleNamespace(UART=FakePioUART))
+    monkeypatch.setitem(sys.modules, "rp2pio", types.SimpleNamespace(StateMachine=FakeStateMachine))
+    for name in ("board", "digitalio", "usb_midi"):
+        monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(board_id="raspberry_pi_pico"))
+    monkeypatch.delitem(sys.modules, "thruway_board.ports", raising=False)
+    monkeypatch.delitem(sys.modules, "adafruit_pio_uart", raising=False)
+    from thruway_board import ports
+
+    return ports
 
 
 def test_same_uart_block_opens_one_uart(board_modules):
-    """out1 and in1 are both UART0: one busio.UART with TX GP0 and RX GP1 at 31250 baud."""
+    """out1 and in1 are both UART0: one busio.UART with TX GP0 and RX GP1 at 31250 baud, as the firmware opens it."""
     send, receive, to_close = looptest.open_pair("out1", "in1")
     assert send is receive and to_close == (send,)
     assert (send.kind, send.tx, send.rx, send.baudrate, send.timeout) == ("busio", "GPIO0", "GPIO1", 31250, 0)
+    assert send.receiver_buffer_size == board_modules.RX_BUFFER
 
 
-def test_pio_output_to_the_other_input(board_modules):
-    """out3 is a PIO output on GP6; in2 a UART1 receiver on GP9."""
+def test_pio_output_is_the_firmwares_own_transmitter(board_modules):
+    """out3 goes out through thruway_board.ports' PIO program on GP6 (never adafruit_pio_uart); in2 is UART1 RX on GP9."""
     send, receive, to_close = looptest.open_pair("out3", "in2")
-    assert (send.kind, send.tx, send.baudrate) == ("pio", "GPIO6", 31250)
+    assert send.kind == "pio"
+    assert send.program is board_modules.UART_TX_PROGRAM
+    assert send.frequency == 8 * 31250
+    assert send.kwargs["first_out_pin"] == "GPIO6" and send.kwargs["first_sideset_pin"] == "GPIO6"
     assert (receive.kind, receive.tx, receive.rx, receive.timeout) == ("busio", None, "GPIO9", 0)
     assert to_close == (send, receive)
+    assert "adafruit_pio_uart" not in sys.modules
+    assert "adafruit_pio_uart" not in open(looptest.__file__, encoding="utf-8").read().split('"""', 2)[2]
+
+
+def test_pio_output_passes_the_loopback_check(board_modules):
+    """What the firmware's PIO transmitter is given comes back whole through a good cable."""
+    send, _, _ = looptest.open_pair("out4", "in1")
+    cable = Cable()
+    send.write = cable.write  # the state machine's FIFO feeds the cable
+    assert looptest.check(send, cable, Clock(), rounds=2) == "OK: 2/2 patterns came back intact"

@@ -70,9 +70,32 @@ def test_current_budget_holds(outputs):
 
 
 def test_current_budget_catches_greedy_leds(monkeypatch):
-    """Drop the LED resistors to 220 ohm and the GPIO total goes over the RP2040's 50 mA."""
+    """Drop the LED resistors to 220 ohm and the direct build's GPIO total goes over the RP2040's 50 mA."""
     monkeypatch.setattr(circuit, "R_LED", 220)
     assert budget.problems("direct") == ["GPIO current 79.8 mA is over the RP2040's 50 mA for all GPIOs together"]
+
+
+def test_buffered_outputs_survive_the_three_faults():
+    """Pin 5 to ground, OUT into another OUT, pins 4-5 shorted: the open-drain output carries at most 11.4 mA of its 24."""
+    assert budget.fault_problems("buffered") == []
+    assert [round(ma, 1) for _, _, ma, _ in budget.faults("buffered")] == [0.0, 11.4, 11.4]
+
+
+def test_direct_outputs_do_not_and_say_so():
+    """The direct build puts every fault on the TX pad, over its 4 mA rating; the check names each one."""
+    assert budget.fault_problems("direct") == [
+        "direct outputs, pin 5 shorted to ground: 330.0 mA through the TX pad (4 mA drive), over its 4 mA",
+        "direct outputs, plugged into another device's MIDI OUT: 21.7 mA through the TX pad (4 mA drive), over its 4 mA",
+        "direct outputs, pins 4 and 5 shorted: 76.7 mA through the TX pad (4 mA drive), over its 4 mA",
+    ]
+
+
+def test_fault_check_bites_on_small_output_resistors(monkeypatch):
+    """Mutation: the buffered outputs' 220 ohm cut to 68 ohm: a 4-5 short asks 36.8 mA, over the buffer's 24 mA."""
+    monkeypatch.setattr(circuit, "R_OUT_5V", 68)
+    found = budget.fault_problems("buffered")
+    assert "buffered outputs, pins 4 and 5 shorted: 36.8 mA through the 74LVC07A output, over its 24 mA" in found
+    assert "buffered outputs, every output faulted at once: 147.1 mA through the 74LVC07A's GND pin, over its 100 mA" in found
 
 
 def test_skidl_leaves_no_files_and_says_nothing(tmp_path):
