@@ -145,14 +145,87 @@ def sections():
     }
 
 
+# Component values in the README's prose carry a marker naming the circuit constant they show:
+# "470 ohm<!--R_PULLUP-->" (a sum: "<!--R_OUT_SUPPLY+R_OUT_DATA-->"), filled in from hardware/circuit.py
+# or hardware/budget.py by fill_readme. A value that is not the circuit's (another part's, a
+# multimeter reading) is marked <!--ext-->. An unmarked value is an error (value_problems).
+VALUE = r"\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)? (?:kohm|ohm|nF)"
+MARKED = re.compile(r"(%s)<!--([\w+]+)-->" % VALUE)
+UNMARKED = re.compile(r"%s(?!<!--)\b" % VALUE)
+EXTERNAL = "ext"
+
+
+def circuit_value(expression):
+    """The text a value marker stands for ('R_PULLUP' -> '470 ohm'), or None if it names nothing."""
+    values = []
+    for name in expression.split("+"):
+        for module in (circuit, budget):
+            if isinstance(getattr(module, name, None), (int, str)):
+                values.append(getattr(module, name))
+                break
+        else:
+            return None
+    if all(isinstance(v, int) for v in values):
+        return circuit.ohms(sum(values))
+    return values[0] if len(values) == 1 else None
+
+
+def _prose_lines(text):
+    """(line number, line) of the README outside generated sections."""
+    inside = False
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith("<!-- generated:"):
+            inside = True
+        elif line.startswith("<!-- end:"):
+            inside = False
+        elif not inside:
+            yield number, line
+
+
+def value_problems(text, path="hardware/README.md"):
+    """Every component value in the README's prose that is unmarked, marks nothing, or disagrees with the circuit."""
+    found = []
+    for number, line in _prose_lines(text):
+        for match in UNMARKED.finditer(line):
+            found.append(
+                "%s line %d: %r is written by hand: mark it <!--NAME--> with the circuit constant it shows "
+                "(or <!--ext--> if it is not the circuit's)" % (path, number, match.group(0))
+            )
+        for match in MARKED.finditer(line):
+            said, expression = match.groups()
+            if expression == EXTERNAL:
+                continue
+            value = circuit_value(expression)
+            if value is None:
+                found.append("%s line %d: <!--%s--> names no constant in circuit.py or budget.py" % (path, number, expression))
+            elif value != said:
+                found.append(
+                    "%s line %d: says %s for %s, but the circuit has %s (run python -m hardware.build)"
+                    % (path, number, said, expression, value)
+                )
+    return found
+
+
+def _fill_values(text):
+    def fill(match):
+        said, expression = match.groups()
+        value = circuit_value(expression) if expression != EXTERNAL else None
+        return "%s<!--%s-->" % (value or said, expression)
+
+    lines = text.split("\n")
+    for number, line in _prose_lines(text):
+        lines[number - 1] = MARKED.sub(fill, line)
+    return "\n".join(lines)
+
+
 def fill_readme(text):
-    """The README with every generated section replaced by its current content."""
+    """The README with every generated section replaced by its current content and every marked value refilled."""
     for name, body in sections().items():
         pattern = re.compile(r"(<!-- generated:%s -->\n).*?(<!-- end:%s -->)" % (re.escape(name), re.escape(name)), re.S)
         if not pattern.search(text):
             raise ValueError("README has no section markers for %r" % name)
         text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
-    return text
+    return _fill_values(text)
 
 
 def expected():

@@ -27,6 +27,12 @@ PICO_RIGHT_ROW = (
     "VBUS VSYS GND 3V3_EN 3V3(OUT) ADC_VREF GP28 AGND GP27 GP26 RUN GP22 GND GP21 GP20 GP19 GP18 GND GP17 GP16"
 )
 
+# A DIN-5 180 degree female socket, pin 2 at the top, left to right: seen from the front (the
+# plug side) and from the solder side. Sources: sput.nl's connector tables and Oakley Sound's
+# TM3030 build guide (the socket from the back).
+DIN_FRONT = "1 4 2 5 3"
+DIN_SOLDER_SIDE = "3 5 2 4 1"
+
 # The Feather RP2040's silkscreen prints MO and MI where CircuitPython's board module says
 # MOSI and MISO (Adafruit's Feather RP2040 pinout).
 FEATHER_SILKSCREEN = {"MO": "MOSI", "MI": "MISO", "USB": "VBUS", "3.3V": "3V3"}

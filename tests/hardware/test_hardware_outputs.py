@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from hardware import budget, build, circuit, exports
+from hardware import budget, build, circuit, datasheets, exports
 
 HARDWARE = os.path.dirname(os.path.abspath(build.__file__))
 ROOT = os.path.dirname(HARDWARE)
@@ -26,12 +26,64 @@ def test_the_generated_file_list_is_complete(expected):
     assert sorted(expected) == build.paths()
 
 
+def first_difference(committed, fresh):
+    """'line N: committed ... / fresh ...' for the first line that differs."""
+    old, new = committed.decode(errors="replace").split("\n"), fresh.decode(errors="replace").split("\n")
+    for number, (a, b) in enumerate(zip(old, new), 1):
+        if a != b:
+            return "line %d: committed %r, fresh %r" % (number, a[:160], b[:160])
+    return "%d lines committed, %d fresh" % (len(old), len(new))
+
+
 @pytest.mark.parametrize("path", build.paths())
 def test_committed_file_matches_a_fresh_build(path, expected):
     """Each generated file is committed byte for byte as the code makes it (run python -m hardware.build)."""
     with open(os.path.join(HARDWARE, path), "rb") as f:
         committed = f.read()
-    assert committed == expected[path], "hardware/%s is stale: run python -m hardware.build" % path
+    assert committed == expected[path], "hardware/%s is stale (%s): run python -m hardware.build" % (
+        path, first_difference(committed, expected[path]))
+
+
+def readme_text():
+    with open(os.path.join(HARDWARE, "README.md"), encoding="utf-8") as f:
+        return f.read()
+
+
+def test_every_value_in_the_guide_comes_from_the_circuit():
+    """Each resistor and capacitor value the guide's prose names is marked with the circuit constant it shows, and agrees."""
+    assert build.value_problems(readme_text()) == []
+
+
+def test_a_value_changed_in_the_code_but_not_in_the_prose_is_named(monkeypatch):
+    """Mutation: the optocoupler pull-up changed to 1 kohm in circuit.py, the guide still saying 470 ohm."""
+    monkeypatch.setattr(circuit, "R_PULLUP", 1000)
+    text = readme_text()
+    found = build.value_problems(text)
+    lines = [n for n, line in enumerate(text.split("\n"), 1) if "470 ohm<!--R_PULLUP-->" in line]
+    assert lines and found == [
+        "hardware/README.md line %d: says 470 ohm for R_PULLUP, but the circuit has 1 kohm (run python -m hardware.build)" % n
+        for n in lines
+    ]
+    # ...and a rebuild writes the new value into the prose.
+    assert "1 kohm<!--R_PULLUP-->" in build.fill_readme(text)
+
+
+def test_a_value_typed_into_the_prose_by_hand_is_named():
+    """Mutation: a resistor value written into the guide without a marker."""
+    text = readme_text() + "\nUse a 22 ohm resistor here.\n"
+    assert build.value_problems(text) == [
+        "hardware/README.md line %d: '22 ohm' is written by hand: mark it <!--NAME--> with the circuit constant it shows "
+        "(or <!--ext--> if it is not the circuit's)" % (text.count("\n") - 1 + 1)
+    ]
+
+
+def test_din_drawing_matches_the_socket_tables():
+    """The DIN drawing's pin positions: front 1, 4, 2, 5, 3 left to right (pin 2 up), solder side mirrored."""
+    from hardware import drawings
+
+    front = [pin for pin, _ in sorted(drawings.DIN_FRONT_ANGLES.items(), key=lambda item: -item[1])]
+    assert front == datasheets.DIN_FRONT.split()
+    assert front[::-1] == datasheets.DIN_SOLDER_SIDE.split()
 
 
 def test_drawings_are_byte_stable(expected):
