@@ -98,7 +98,7 @@ def midi_in():
     d.add(elm.Line().at(opto.vcc).up(1))
     top = d.add(elm.Dot())
     d.add(elm.Vdd().label("VBUS (5 V)"))
-    d.add(elm.Capacitor().at(top.center).right(2.2).label(circuit.C_DECOUPLE))
+    d.add(elm.Capacitor().at(top.center).right(3.0).label(circuit.C_DECOUPLE, loc="bottom"))
     d.add(elm.Line().down(0.5))
     d.add(elm.Ground())
     d.add(elm.Ground().at(opto.gnd))
@@ -121,7 +121,11 @@ def _out_jack(d, at_pin4):
     corner = d.add(elm.Line().at(jack.pS).left(1.2))
     d.add(elm.Line().at(node.center).to(corner.end))
     d.add(elm.Ground().at(corner.end))
-    d.add(elm.Label().at((jack.pS[0] + 0.2, jack.pS[1] - 1.4)).label("pins 1 and 3\nnot connected", halign="left"))
+    d.add(
+        elm.Label()
+        .at((jack.pS[0] + 0.2, jack.pS[1] - 1.4))
+        .label("pins 1 and 3\nnot connected;\nshield S to GND:\noptional (CA-033)", halign="left", valign="top")
+    )
     return jack
 
 
@@ -215,7 +219,7 @@ def din_pins():
     import math
 
     d = _drawing()
-    roles = {"IN": {"4": "to 220 Ω", "5": "to H11L1 pin 2"}, "OUT": {"4": "supply", "5": "data", "2": "GND"}}
+    roles = {"IN": {"4": "to " + ohms(circuit.R_IN), "5": "to H11L1 pin 2"}, "OUT": {"4": "supply", "5": "data", "2": "GND"}}
     for column, (title, mirror) in enumerate((("front (plug side)", False), ("solder side (back)", True))):
         cx = column * 9.0
         d.add(_Ring(2.6).at((cx, 0)))
@@ -230,7 +234,7 @@ def din_pins():
         .at((-2.6, -4.4))
         .label(
             "MIDI IN: pin 4 %s, pin 5 %s; nothing else.\nMIDI OUT: pin 4 %s, pin 5 %s, pin 2 %s.\n"
-            "Pins 4 and 5 sit either side of pin 2: check which is which on the solder side, the moulded numbers are small."
+            "Pins 4 and 5 sit either side of pin 2: from the solder side\nthey swap places. The moulded numbers are small: check them."
             % (roles["IN"]["4"], roles["IN"]["5"], roles["OUT"]["4"], roles["OUT"]["5"], roles["OUT"]["2"]),
             halign="left",
             valign="top",
