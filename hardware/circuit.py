@@ -225,8 +225,8 @@ def net_name(function, pins):
 def _midi_in(design, parts, port, gpio_pin):
     """DIN -> 220 ohm -> H11L1 LED (1N4148 reversed across it); Schmitt output pulled up to 3V3 -> RX.
 
-    The H11L1 runs from VBUS (5 V), where its datasheet characterises it, rather than at 3.3 V,
-    a tenth of a volt above its 3 V minimum. Its output is open collector, so the pull-up to
+    The H11L1 runs from VBUS (5 V), in the middle of its 3-16 V allowed supply range, rather
+    than at 3.3 V, a few tenths above its floor. Its output is open collector, so the pull-up to
     +3V3 alone sets the RX pin's high level: the RX pin never sees more than 3.3 V.
     """
     up = port.upper()
