@@ -111,3 +111,24 @@ def test_buffered_build_is_the_default():
     """circuit.build() with no variant is the protected build; its files carry no suffix."""
     assert circuit.build("pico").outputs == "buffered"
     assert build.VARIANTS["buffered"] == ""
+
+
+def test_typed_pins_let_erc_see_a_tx_wire_on_an_optocoupler_output():
+    """Typed pins: the H11L1's output is OPENCOLL, the TX pin OUTPUT, so a TX wire landed on an optocoupler's
+    output (RX and TX wires mixed up) is an ERC pin conflict, not a silent merge of two passive nets."""
+    design = circuit.build("pico")
+    opto = next(ref for ref, (value, _, _) in design.bom.items() if value == "H11L1")
+    design.nets[circuit.net_name("out1", pin_map.PINS)] += design.parts[opto]["VO"]
+    errors, _ = circuit.erc(design)
+    assert len(errors) == 1
+    assert "OUTPUT pin 1/GP0 of Raspberry Pi Pico/A1" in errors[0]
+    assert "OPEN-COLLECTOR pin 4/VO of H11L1/%s" % opto in errors[0]
+    assert errors[0].endswith("(OUTPUT connected to OPEN-COLLECTOR)")
+
+
+def test_typed_pins_let_erc_see_an_unpowered_chip():
+    """Typed pins: an H11L1 whose VCC (POWER-IN) is left off its rail is reported by name."""
+    design = circuit.build("pico")
+    opto = next(ref for ref, (value, _, _) in design.bom.items() if value == "H11L1")
+    design.parts[opto]["VCC"].disconnect()
+    assert circuit.erc(design) == ([], ["Unconnected pin: POWER-IN pin 6/VCC of H11L1/%s." % opto])

@@ -144,3 +144,43 @@ def test_pio_output_passes_the_loopback_check(board_modules):
     cable = Cable()
     send.write = cable.write  # the state machine's FIFO feeds the cable
     assert looptest.check(send, cable, Clock(), rounds=2) == "OK: 2/2 patterns came back intact"
+
+
+class FakeTime:
+    """time.monotonic/sleep stand-ins: sleeping moves the clock, each look moves it 1 ms."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def monotonic(self):
+        self.t += 0.001
+        return self.t
+
+    def sleep(self, seconds):
+        self.t += seconds
+
+
+def test_send_plays_middle_c_for_another_device(board_modules, monkeypatch):
+    """looptest.send: Note On then Note Off C4 on channel 1 once a second, out of the firmware's own transmitter."""
+    import time
+
+    clock = FakeTime()
+    monkeypatch.setattr(time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(time, "sleep", clock.sleep)
+    sent = []
+    monkeypatch.setattr(FakeStateMachine, "write", lambda self, data: sent.append(bytes(data)))
+    looptest.send("out3", seconds=3)
+    assert sent == [b"\x90\x3c\x64", b"\x80\x3c\x00"] * 3
+
+
+def test_listen_prints_what_another_device_sends(board_modules, monkeypatch, capsys):
+    """looptest.listen: every byte into the input is printed in hex, clock and Active Sensing left out, and counted."""
+    import time
+
+    clock = FakeTime()
+    monkeypatch.setattr(time, "monotonic", clock.monotonic)
+    cable = Cable(chunks=(4,))
+    cable.write(b"\xfe\x90\x3c\x64\xf8\x80\x3c\x00")
+    monkeypatch.setattr(FakeUART, "readinto", lambda self, buf: cable.readinto(buf), raising=False)
+    assert looptest.listen("in1", seconds=1) == 6
+    assert capsys.readouterr().out.splitlines() == ["in1: 90 3C 64", "in1: 80 3C 00", "in1: 6 byte(s) heard"]
