@@ -9,7 +9,7 @@ from hardware import looptest
 
 
 class Clock:
-    """time.monotonic stand-in that moves 1 ms per call."""
+    """time.monotonic stand-in that moves 1 ms per call; sleep() moves it on too."""
 
     def __init__(self):
         self.t = 0.0
@@ -17,6 +17,9 @@ class Clock:
     def __call__(self):
         self.t += 0.001
         return self.t
+
+    def sleep(self, seconds):
+        self.t += seconds
 
 
 class Cable:
@@ -146,26 +149,12 @@ def test_pio_output_passes_the_loopback_check(board_modules):
     assert looptest.check(send, cable, Clock(), rounds=2) == "OK: 2/2 patterns came back intact"
 
 
-class FakeTime:
-    """time.monotonic/sleep stand-ins: sleeping moves the clock, each look moves it 1 ms."""
-
-    def __init__(self):
-        self.t = 0.0
-
-    def monotonic(self):
-        self.t += 0.001
-        return self.t
-
-    def sleep(self, seconds):
-        self.t += seconds
-
-
 def test_send_plays_middle_c_for_another_device(board_modules, monkeypatch):
     """looptest.send: Note On then Note Off C4 on channel 1 once a second, out of the firmware's own transmitter."""
     import time
 
-    clock = FakeTime()
-    monkeypatch.setattr(time, "monotonic", clock.monotonic)
+    clock = Clock()
+    monkeypatch.setattr(time, "monotonic", clock)
     monkeypatch.setattr(time, "sleep", clock.sleep)
     sent = []
     monkeypatch.setattr(FakeStateMachine, "write", lambda self, data: sent.append(bytes(data)))
@@ -177,8 +166,7 @@ def test_listen_prints_what_another_device_sends(board_modules, monkeypatch, cap
     """looptest.listen: every byte into the input is printed in hex, clock and Active Sensing left out, and counted."""
     import time
 
-    clock = FakeTime()
-    monkeypatch.setattr(time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(time, "monotonic", Clock())
     cable = Cable(chunks=(4,))
     cable.write(b"\xfe\x90\x3c\x64\xf8\x80\x3c\x00")
     monkeypatch.setattr(FakeUART, "readinto", lambda self, buf: cable.readinto(buf), raising=False)
