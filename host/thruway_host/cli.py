@@ -6,34 +6,38 @@ import sys
 
 from thruway import __version__
 from thruway.midi import INPUT_IDS, OUTPUT_IDS
-from thruway.settings import SettingsError, describe, load
+from thruway.settings import SettingsError, decode, describe, load
 
 from thruway_host.captures import CaptureError, format_timed_text, read_capture
 from thruway_host.replay import Replay
 
 
 def read_settings(path):
-    """Settings from a file, checked by the core's reader and, on the host, by tomllib too.
+    """Settings from a file, read as bytes and decoded as the board does (settings.decode), checked
+    by the core's reader and, on the host, by tomllib too.
 
     Raises SettingsError with every problem as `FILE:LINE: ...`."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
         raise SettingsError(["%s: cannot read it: %s" % (path, e.strerror or e)])
-    except UnicodeDecodeError:
-        raise SettingsError(["%s:1: the file is not UTF-8 text: save it as plain text (UTF-8)" % path])
+    text = decode(data, path)
     settings = load(text, path)
     _agree_with_tomllib(text, path)
     return settings
 
 
 def _agree_with_tomllib(text, path):
-    """The box's reader and the standard one must read a file the same way."""
+    """The box's reader and the standard one must read a file the same way. TOML ends lines with
+    LF or CR LF; the box also takes a lone CR (a file saved on an old Mac), so tomllib gets the
+    text with its line ends made LF."""
     import tomllib
 
     from thruway.tomlreader import parse
 
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         real = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

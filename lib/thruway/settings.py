@@ -57,7 +57,7 @@ class SettingsError(Exception):
     """A settings file that cannot be used; `errors` holds every `FILE:LINE: ...` message."""
 
     def __init__(self, errors):
-        Exception.__init__(self, "\n".join(errors))
+        super().__init__("\n".join(errors))
         self.errors = errors
 
 
@@ -82,6 +82,24 @@ def load(text, filename=SETTINGS_FILE):
     except TomlError as e:
         raise SettingsError(["%s:%d: %s" % (filename, e.line, e.message)])
     return from_document(doc, lines, filename)
+
+
+def decode(data, filename=SETTINGS_FILE):
+    """The text of a settings file's bytes, or SettingsError naming the first line that is not
+    UTF-8 (a file saved as Latin-1 or Windows-1252 by an old editor). The board and `thruway
+    check` both read a file as bytes and give them to decode(), then load(): one answer."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeError:  # CPython raises its subclass UnicodeDecodeError, the boards UnicodeError
+        pass
+    line = 1
+    for row in data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n"):
+        try:
+            row.decode("utf-8")
+        except UnicodeError:
+            break
+        line += 1
+    raise SettingsError(["%s:%d: this line is not UTF-8 text: save the file as plain text (UTF-8)" % (filename, line)])
 
 
 def from_document(doc, lines, filename=SETTINGS_FILE):
@@ -109,8 +127,13 @@ class _Checker:
             path = path[:-1]
         self.errors.append("%s:%d: %s" % (self.filename, line or 1, message))
 
+    def in_order(self, table, path):
+        """The keys of `table` in the order the file gives them (by line, then by name): a
+        board's dict has no order of its own, and the messages must not depend on it."""
+        return sorted(table, key=lambda key: (self.lines.get(path + (key,), 0), key))
+
     def unknown_keys(self, table, path, allowed, where):
-        for key in table:
+        for key in self.in_order(table, path):
             if key not in allowed:
                 hint = suggest(key, allowed)
                 if hint:
@@ -122,7 +145,8 @@ class _Checker:
     def settings(self, doc):
         s = Settings()
         self.unknown_keys(doc, (), SECTIONS, "the settings (sections are [inputs], [outputs], [clock], [[route]], [options])")
-        for key, value in doc.items():
+        for key in self.in_order(doc, ()):
+            value = doc[key]
             if key == "route":
                 if not isinstance(value, list):
                     self.error((key,), "route must be written as [[route]] tables, one per route")
@@ -155,9 +179,10 @@ class _Checker:
             return names
         self.unknown_keys(table, (section,), ids, "[%s] (ports are %s)" % (section, ", ".join(ids)))
         seen = {}
-        for key, value in table.items():
+        for key in self.in_order(table, (section,)):
             if key not in ids:
                 continue
+            value = table[key]
             path = (section, key)
             if not isinstance(value, str) or not value.strip():
                 self.error(path, "%s needs a name in quotes, such as %s = \"KeyStep\"" % (key, key))

@@ -125,8 +125,6 @@ def _stray(c):
     """The message for a character that has no business where it stands, or None."""
     if c == "\n":
         return None
-    if c == "\r":
-        return "a stray carriage return (CR) character: save the file with normal line ends"
     if _control(c):
         return "an invisible control character (" + _quote(c) + ") is in the way: delete it"
     if c in _CURLY:
@@ -144,8 +142,11 @@ class _Reader:
             raise TomlError(
                 1, "the file starts with an invisible byte order mark (BOM): save it as UTF-8 without BOM"
             )
-        # TOML ends lines with LF or CRLF; a CR still left after this is a stray control character.
-        self.rows = text.replace("\r\n", "\n").split("\n")
+        # TOML ends lines with LF or CRLF; a file saved on an old Mac ends them with CR alone, and a
+        # musician cannot see the difference, so CR ends a line too (CR LF is one line end).
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.rows = text.split("\n")
         self.s = self.rows[0]
         self.n = len(self.s)
         self.i = 0

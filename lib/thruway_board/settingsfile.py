@@ -2,41 +2,58 @@
 
 import os
 
-from thruway.settings import SETTINGS_FILE, SettingsError, default_settings, load
+from thruway.settings import SETTINGS_FILE, SettingsError, decode, default_settings, load
 
 MISSING = -1
 
 
 class SettingsFile:
     """`thruway.toml` at `path`. `stat()` gives (size, mtime), cheap enough to poll a few
-    times a second; `read()` gives (settings, errors): the settings to run, or None and the
-    error lines (`thruway.toml:LINE: ...`) when the file cannot be used. No file means the
-    documented default routing (a plain merger)."""
+    times a second; `read()`, after a stat(), gives (settings, errors): the settings to run, or
+    None and the error lines (`thruway.toml:LINE: ...`) when the file cannot be used. No file
+    means the documented default routing (a plain merger)."""
 
     def __init__(self, path=SETTINGS_FILE, name=SETTINGS_FILE):
         self.path = path
         self.name = name  # how errors name the file
+        self.present = False  # whether the last stat() found the file
 
     def stat(self):
         """(size, mtime) of the file, or (MISSING, MISSING) when there is none."""
         try:
             st = os.stat(self.path)
         except OSError:
+            self.present = False
             return MISSING, MISSING
+        self.present = True
         return st[6], int(st[8])
 
     def read(self):
-        """(settings, []) or (None, error lines). Never raises for a bad or unreadable file."""
+        """(settings, []) or (None, error lines). Never raises for a bad or unreadable file: the
+        caller keeps its last good routing and shows the lines."""
         try:
-            with open(self.path) as f:
-                text = f.read()
-        except OSError:
-            return default_settings(), []
-        except ValueError:  # UnicodeError: not UTF-8 text
-            return None, ["%s:1: this is not a text file (UTF-8): save it as plain text" % self.name]
+            with open(self.path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            # The loop calls stat() first: a file it saw that cannot be read (being written, a
+            # drive error) keeps the routing; no file at all is the default routing.
+            if not self.present:
+                return default_settings(), []
+            return None, ["%s:1: the board could not read the file (%s): save it again" % (self.name, e)]
+        except MemoryError:
+            return None, [self.too_big()]
         try:
+            # decode() then load(), as `thruway check` reads a file, so both give the same words;
+            # the bytes go before the reader makes its copies of the text.
+            text = decode(data, self.name)
+            data = None
             return load(text, self.name), []
         except SettingsError as e:
             return None, list(e.errors)
         except MemoryError:
-            return None, ["%s:1: too big for the board's memory: make it shorter" % self.name]
+            return None, [self.too_big()]
+        except Exception as e:  # RuntimeError: lists nested deeper than the board's recursion limit
+            return None, ["%s:1: the board could not read this file (%s: %s): please report it" % (self.name, type(e).__name__, e)]
+
+    def too_big(self):
+        return "%s:1: too big for the board's memory: make it shorter" % self.name

@@ -74,6 +74,33 @@ def test_check_reports_a_syntax_error_with_its_line(tmp_path, capsys):
     assert "keeps its last good settings" in err
 
 
+def test_check_reads_the_bytes_as_the_board_does(tmp_path, capsys):
+    """`thruway check` reads the file as bytes, as the box does: a file saved on an old Mac (CR
+    line ends) or on Windows (CR LF) prints the routing the LF file gives, and a mistake in it the
+    same line; a file that is not UTF-8 is refused at its first line that is not."""
+    with open(STUDIO, "rb") as f:
+        studio = f.read()
+    assert main(["check", STUDIO]) == 0
+    expected = capsys.readouterr().out.replace(STUDIO, "F")
+    bad = studio.replace(b'to = "JU-06A"', b'to = "JU06A"', 1)
+    assert bad != studio
+    (tmp_path / "lf.toml").write_bytes(bad)
+    assert main(["check", str(tmp_path / "lf.toml")]) == 1
+    bad_lf = capsys.readouterr().err.replace(str(tmp_path / "lf.toml"), "F")
+    assert "F:" in bad_lf
+    for end in (b"\r\n", b"\r"):
+        path = tmp_path / "t.toml"
+        path.write_bytes(studio.replace(b"\n", end))
+        assert main(["check", str(path)]) == 0
+        assert capsys.readouterr().out.replace(str(path), "F") == expected
+        path.write_bytes(bad.replace(b"\n", end))
+        assert main(["check", str(path)]) == 1
+        assert capsys.readouterr().err.replace(str(path), "F") == bad_lf
+    path.write_bytes(b"[inputs]\r\nin1 = \"Gr\xfc\xdfe\"\r\n")  # Latin-1
+    assert main(["check", str(path)]) == 1
+    assert "%s:2: this line is not UTF-8 text" % path in capsys.readouterr().err
+
+
 def test_thruway_console_script_runs():
     """The installed `thruway` command runs (the console script from pyproject.toml)."""
     exe = os.path.join(os.path.dirname(sys.executable), "thruway")

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from thruway.core import Core
-from thruway.settings import SettingsError, describe, load, suggest, CLOCK_AUTO, CLOCK_NONE, CLOCK_INTERNAL
+from thruway.settings import SettingsError, decode, describe, load, suggest, CLOCK_AUTO, CLOCK_NONE, CLOCK_INTERNAL
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -63,6 +63,53 @@ def test_name_used_twice():
     """A name used twice among the inputs (or among the outputs) is refused, at its second use."""
     errs = errors_of('[inputs]\nin1 = "Synth"\nin2 = "synth"\n')
     assert errs == ['thruway.toml:3: the name "synth" is used twice in [inputs] (also for in1): give each port its own name']
+
+
+def test_name_used_twice_is_reported_at_its_later_line_whatever_the_order():
+    """The later line is the second use, whichever port it names: the message does not depend on
+    the order a board's dict keeps (a board's dict keeps none), so the box and `thruway check` agree."""
+    errs = errors_of('[outputs]\nout3 = "Rytm"\nout1 = "A4"\nusb = "rytm"\nout2 = "a4"\n')
+    assert errs == [
+        'thruway.toml:4: the name "rytm" is used twice in [outputs] (also for out3): give each port its own name',
+        'thruway.toml:5: the name "a4" is used twice in [outputs] (also for out1): give each port its own name',
+    ]
+    errs = errors_of('inputs = { in2 = "Synth", in1 = "synth" }\n')
+    assert errs == ['thruway.toml:1: the name "Synth" is used twice in [inputs] (also for in1): give each port its own name']
+
+
+def test_unknown_keys_are_reported_in_the_order_of_the_file():
+    """Several unknown keys come out in the file's order (by line, then by name on one line)."""
+    errs = errors_of('[options]\nzz = 1\naa = 2\n[clock]\nsorce = "in1"\nb = 1\na = 2\n')
+    assert [e.split(":")[1] for e in errs] == ["5", "6", "7", "2", "3"]
+    errs = errors_of("clock = { b = 1, a = 2 }\n")
+    assert [e.split("key ")[1].split(" ")[0] for e in errs] == ['"a"', '"b"']
+
+
+def test_settings_error_is_an_exception_with_every_line():
+    """SettingsError calls super().__init__ (the boards have no Exception.__init__): str() holds
+    every message, one a line, and `errors` the list."""
+    e = SettingsError(["a:1: x", "a:2: y"])
+    assert str(e) == "a:1: x\na:2: y" and e.errors == ["a:1: x", "a:2: y"]
+
+
+def test_decode_reads_utf8_bytes_and_names_the_first_line_that_is_not():
+    """The file's bytes are UTF-8; a file saved as Latin-1 is refused at its first non-UTF-8 line,
+    counted with CR, LF and CR LF line ends alike."""
+    assert decode("[inputs]\nin1 = \"Grüße ♫\"\n".encode()) == "[inputs]\nin1 = \"Grüße ♫\"\n"
+    for end in (b"\n", b"\r\n", b"\r"):
+        data = end.join([b"[inputs]", b"# ok", "in1 = \"Grüße\"".encode(), "in2 = \"Grüße\"".encode("latin-1"), b""])
+        with pytest.raises(SettingsError) as e:
+            decode(data, "thruway.toml")
+        assert e.value.errors == ["thruway.toml:4: this line is not UTF-8 text: save the file as plain text (UTF-8)"]
+
+
+def test_line_ends_of_any_kind_give_the_same_settings_and_lines():
+    """CR LF (Windows) and CR alone (an old Mac) read as LF does: same routes, same error lines."""
+    good = HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU-06A"\n'
+    bad = HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU06A"\n'
+    for end in ("\r\n", "\r"):
+        assert describe(load(good.replace("\n", end))) == describe(load(good))
+        assert errors_of(bad.replace("\n", end)) == errors_of(bad)
 
 
 def test_same_name_for_an_input_and_an_output_is_fine():

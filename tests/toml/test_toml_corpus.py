@@ -98,8 +98,7 @@ def test_unsupported_file_is_refused_not_misread(path):
 # as corpus files: (text, line, message fragment, whether tomllib reads it).
 INVISIBLE = [
     ("\ufeff[clock]\nsource = 'in1'\n", 1, "byte order mark (BOM)", False),
-    ("[clock]\rsource = 'in1'\n", 1, "stray carriage return", False),
-    ("[clock]\nsource = 'in1'\r\nto = 'out1'\r", 3, "stray carriage return", False),
+    ("name = \"Key\rStep\"\n", 1, "closing quote", False),
     ("name = \"Key\x01Step\"\n", 1, 'control character ("\\u0001")', False),
     ("name = 'Key\x7fStep'\n", 1, 'control character ("\\u007F")', False),
     ("# a comment with a NUL \x00 in it\n", 1, 'control character ("\\u0000")', False),
@@ -112,8 +111,9 @@ INVISIBLE = [
 
 @pytest.mark.parametrize("text, line, fragment, tomllib_reads", INVISIBLE)
 def test_invisible_mistakes_are_named(text, line, fragment, tomllib_reads):
-    """Control characters, a byte order mark or a lone CR are refused with their line and a
-    message that names them (TOML 1.0 allows only tab among the control characters)."""
+    """Control characters and a byte order mark are refused with their line and a message that
+    names them (TOML 1.0 allows only tab among the control characters); a CR ends a line, so one
+    inside quotes leaves the text without its closing quote."""
     with pytest.raises(TomlError) as caught:
         parse(text)
     assert caught.value.line == line
@@ -130,6 +130,21 @@ def test_crlf_file_reads_like_lf():
     text = read(CORPUS / "valid" / "studio.toml")
     assert parse(text.replace("\n", "\r\n")) == parse(text)
     assert same(parse(text.replace("\n", "\r\n"))[0], tomllib.loads(text.replace("\n", "\r\n")))
+
+
+def test_old_mac_line_ends_read_like_lf():
+    """A file saved on an old Mac ends its lines with CR alone: CR, LF and CR LF each end one line,
+    in any mix, so the values and the line numbers are those of the same file with LF."""
+    text = read(CORPUS / "valid" / "studio.toml")
+    assert parse(text.replace("\n", "\r")) == parse(text)
+    rows = text.split("\n")
+    # (a CR is never followed by an LF that is the next line end: CR LF would be one line end)
+    mixed = "".join(row + ("\n", "\r", "\r\n")[i % 3] for i, row in enumerate(rows[:-1])) + rows[-1]
+    assert parse(mixed) == parse(text)
+    assert parse("a = 1\r\rb = 2\r\n\nc = 3")[1] == {("a",): 1, ("b",): 3, ("c",): 5}
+    with pytest.raises(TomlError) as caught:
+        parse("a = 1\rb = 2\rb = 3\r")
+    assert caught.value.line == 3
 
 
 def test_tab_is_allowed_in_text_and_comments():

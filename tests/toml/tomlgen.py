@@ -21,6 +21,12 @@ def same(a, b):
     return a == b
 
 
+def lf(text):
+    """The text with its line ends made LF. TOML ends a line with LF or CR LF; the box also takes
+    a lone CR (a file saved on an old Mac), so that is the text tomllib must read as the box does."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_both(text):
     """(reader's (doc, lines) or None, tomllib's doc or None) for one text."""
     try:
@@ -28,7 +34,7 @@ def read_both(text):
     except TomlError:
         mine = None
     try:
-        theirs = tomllib.loads(text)
+        theirs = tomllib.loads(lf(text))
     except tomllib.TOMLDecodeError:
         theirs = None
     return mine, theirs
@@ -41,7 +47,7 @@ def assert_agrees(text):
     if mine is not None:
         assert theirs is not None, "the reader accepted a text tomllib refuses: %r" % text
         assert same(mine[0], theirs), "reader %r != tomllib %r for %r" % (mine[0], theirs, text)
-        count = text.count("\n") + 1
+        count = lf(text).count("\n") + 1
         for path, line in mine[1].items():
             assert 1 <= line <= count, (path, line)
     return mine, theirs
