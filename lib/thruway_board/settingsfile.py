@@ -46,7 +46,7 @@ class SettingsFile:
             # decode() then load(), as `thruway check` reads a file, so both give the same words;
             # the bytes go before the reader makes its copies of the text.
             text = decode(data, self.name)
-            data = None
+            del data
             return load(text, self.name), []
         except SettingsError as e:
             return None, list(e.errors)
