@@ -347,7 +347,8 @@ class _Checker:
             self.error(path, "divide names outputs and how much to slow their clock: divide = { %s = 2 }" % _q(self.output_names[0]))
             return
         divide = bytearray([1] * N_OUTPUTS)
-        for key, value in table.items():
+        for key in self.in_order(table, path):
+            value = table[key]
             index = self.port(key, path + (key,), self.outputs, self.inputs, "output", self.output_names, OUTPUT_IDS, "divide")
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 self.error(
