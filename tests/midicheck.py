@@ -64,3 +64,30 @@ def sounding_after(messages):
         elif m.type == "control_change" and m.control == 123:
             on = set(k for k in on if k[0] != m.channel)
     return on
+
+
+def voices_after(messages):
+    """Voices left sounding on a synth that gives every Note On a voice of its own and ends one
+    voice per Note Off (All Notes Off ends the channel's): {(channel, note): voices}."""
+    voices = {}
+    for m in messages:
+        key = (getattr(m, "channel", -1), getattr(m, "note", -1))
+        if m.type == "note_on" and m.velocity:
+            voices[key] = voices.get(key, 0) + 1
+        elif m.type in ("note_on", "note_off") and voices.get(key):
+            voices[key] -= 1
+            if not voices[key]:
+                del voices[key]
+        elif m.type == "control_change" and m.control == 123:
+            voices = dict((k, v) for k, v in voices.items() if k[0] != m.channel)
+    return voices
+
+
+def note_balance(messages):
+    """Per (channel, note), Note Offs minus Note Ons in a stream of mido messages."""
+    balance = {}
+    for m in messages:
+        if m.type in ("note_on", "note_off"):
+            step = 1 if m.type == "note_off" or not m.velocity else -1
+            balance[(m.channel, m.note)] = balance.get((m.channel, m.note), 0) + step
+    return balance

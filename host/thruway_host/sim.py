@@ -455,6 +455,8 @@ def drop_accounting(sim, captures, output):
     table = {}
     for kind in KINDS:
         d = dropped["dropped_" + kind]
+        if kind == "note_off":
+            d += dropped["dropped_pedal_up_or_mode"]  # counted apart from Note Offs by the core
         table[kind] = {
             "in": came[kind],
             "sent": sent[kind],

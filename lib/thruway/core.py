@@ -46,6 +46,8 @@ from thruway.output import (
     DROP_OTHER,
     DROP_SYSEX,
     DROP_SYSEX_CUT,
+    DROP_PEDAL_MODE,
+    OWED_MOST,
 )
 from thruway.routes import Tables
 from thruway.settings import CLOCK_AUTO, CLOCK_INTERNAL, CLOCK_FOLLOWS_ROUTES, default_settings
@@ -57,12 +59,13 @@ IN_UNDEFINED = const(2)  # F4, F5, F9, FD and the data after F4/F5
 IN_INCOMPLETE = const(3)  # messages abandoned by a status byte before their last data byte
 IN_SYSEX_UNTERMINATED = const(4)  # SysEx ended by a status byte other than F7
 IN_SYSEX_TIMEOUT = const(5)  # SysEx closed because the input fell silent
-IN_ORPHAN_NOTE_OFF = const(6)  # Note Off for a note not sounding from this input
+IN_ORPHAN_NOTE_OFF = const(6)  # Note Off, on a channel a route takes, for no note sounding
 IN_CLOCK_DROPPED = const(7)  # clock and transport from an input that is not the master
 IN_SENSING_DROPPED = const(8)  # Active Sensing filtered
 IN_RESET_DROPPED = const(9)  # System Reset (FF) filtered
 IN_SENSING_LOST = const(10)  # the input stopped its Active Sensing: its notes were released
-N_IN_COUNTERS = const(11)
+IN_STRIKES_ENDED = const(11)  # a key struck a ninth time unreleased: one strike was ended first
+N_IN_COUNTERS = const(12)
 IN_COUNTER_NAMES = (
     "messages",
     "stray",
@@ -75,11 +78,18 @@ IN_COUNTER_NAMES = (
     "sensing_dropped",
     "reset_dropped",
     "sensing_lost",
+    "strikes_ended",
 )
 
 SENSING_SILENCE_MS = const(330)  # the 300 ms Active Sensing promise, plus a byte time of slack
 SENSING_RELEASE_MS = const(5000)  # a merger frees the Active Sensing pass after this silence
 NOTE_OFF_VELOCITY = const(0x40)
+# A held table's byte per (channel << 7 | note): the outputs the note sounds on (bits 0-4)
+# and, above them, how many more times than once the key was struck before its release
+# (0-7): each strike passed is owed a Note Off on each of those outputs.
+HELD_OUTPUTS = const(0x1F)
+HELD_ONE = const(0x20)
+HELD_MOST = const(0xE0)  # eight strikes sounding (and the mask of the count's bits)
 # Counters wrap here, checked once a second by tick(): a CircuitPython int above 2**30 is
 # an object on the heap, and the box may run for weeks.
 COUNTER_WRAP = const(1 << 29)
@@ -116,7 +126,7 @@ class Core:
         self.queues = qs = Queues()
         self.outputs = [Output(qs, o, o == OUT_USB) for o in range(N_OUTPUTS)]
         # What the hot path writes, in one tuple it unpacks at once.
-        self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count, qs)
+        self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count, qs, qs.owed)
         # One MIDI reading state machine per input.
         # Per input, in one list (indexes are cheaper than attributes on the board):
         # [status of the message being read (running status; 0: none), data bytes of it read
@@ -126,8 +136,10 @@ class Core:
         self.last_rx = [0] * N_INPUTS
         self.counters = [0] * (N_INPUTS * N_IN_COUNTERS)
         # Where each input's sounding notes went: per input, per (channel << 7 | note), a mask
-        # of outputs.
+        # of outputs and a count of strikes (HELD_OUTPUTS, HELD_ONE).
         self.held = [bytearray(2048) for _ in range(N_INPUTS)]
+        # Per input and channel, the outputs a sustain pedal down went to (each owed a pedal up).
+        self.sustain = bytearray(N_INPUTS * 16)
         self.deferred = [[] for _ in range(N_INPUTS)]  # Note Offs waiting for a SysEx to end
         self.clock_master = -1
         self.clock_ok = [True] * N_INPUTS  # per input, its clock passes by the hot path
@@ -142,6 +154,7 @@ class Core:
         self.sensing_last = 0
         self.sensing_seen = [False] * N_INPUTS
         self.wrap_checked = 0
+        self.releasing = 0  # bit per input whose notes are being released as room allows
         self.settings = None
         self.tables = None
         self.apply(settings if settings is not None else default_settings())
@@ -158,19 +171,31 @@ class Core:
             for port in range(N_INPUTS):
                 held = self.held[port]
                 for key in sounding_keys(held):
-                    mask = held[key]
-                    if not mask:
-                        continue
+                    h = held[key]
+                    mask = h & HELD_OUTPUTS
                     status = NOTE_ON | (key >> 7)
                     for out in range(N_OUTPUTS):
                         if (mask >> out) & 1:
                             before = old.rewrites(port, status, out)
                             if before != tables.rewrites(port, status, out):
-                                # A Note Off goes where its Note On went, as it was sent then.
-                                for st in before:
-                                    owed.append(self._owe_note_off(port, out, st & 0x0F, key & 0x7F))
+                                # A Note Off goes where its Note On went, as it was sent then,
+                                # one for each strike.
+                                for _ in range((h >> 5) + 1):
+                                    for st in before:
+                                        owed.append(self._owe(port, out, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
                                 mask &= ~(1 << out)
-                    held[key] = mask
+                    held[key] = (h & HELD_MOST) | mask if mask else 0  # the strikes stay counted
+                for ch in range(16):
+                    mask = self.sustain[port * 16 + ch]
+                    for out in range(N_OUTPUTS):
+                        if (mask >> out) & 1:
+                            before = old.rewrites(port, CONTROL_CHANGE | ch, out)
+                            if before != tables.rewrites(port, CONTROL_CHANGE | ch, out):
+                                # Likewise a pedal down's pedal up.
+                                for st in before:
+                                    owed.append(self._owe(port, out, st, CC_SUSTAIN, 0))
+                                mask &= ~(1 << out)
+                    self.sustain[port * 16 + ch] = mask
         self.settings = settings
         self.tables = tables
         self.channel = tables.channel
@@ -218,17 +243,45 @@ class Core:
         ]
         self.sysex_timeout = settings.sysex_timeout_ms
         self.pass_sensing = settings.active_sensing
+        self._recount_owed()
         return owed
 
-    def _owe_note_off(self, port, out, channel, note):
-        """Queue a Note Off on `out` after whatever `port` already queued there."""
-        msg = bytes((NOTE_OFF | channel, note, NOTE_OFF_VELOCITY))
+    def _owe(self, port, out, status, d1, d2):
+        """Queue a Note Off (or pedal up) owed on `out` after whatever `port` already queued
+        there, in the room kept for it."""
+        msg = bytes((status, d1, d2))
         if (self.sysex_to[port] >> out) & 1:
-            # Nothing may enter a SysEx on the wire: send it once the SysEx has ended.
+            # Nothing may enter a SysEx on the wire: send it once the SysEx has ended (its
+            # room stays kept until then).
             self.deferred[port].append((out, msg))
-        elif not self.outputs[out].put3(port, msg[0], note, NOTE_OFF_VELOCITY, 3, 0):
+            return (out, msg)
+        self.queues.owed[(out << 2) | port] -= 3
+        if not self.outputs[out].put_owed(port, status, d1, d2):
             self.outputs[out].drops[DROP_NOTE_OFF] += 1
         return (out, msg)
+
+    def _recount_owed(self):
+        """Count again, from the held notes, the pedals down and the deferred Note Offs, the
+        room each queue keeps for what it owes (after settings changes, panic, releases)."""
+        owed = self.queues.owed
+        for q in range(len(owed)):
+            owed[q] = 0
+        for port in range(N_INPUTS):
+            held = self.held[port]
+            table = self.tables.channel[port]
+            for key in sounding_keys(held):
+                h = held[key]
+                pairs = table[(NOTE_ON | (key >> 7)) - 0x80]
+                for k in range(0, len(pairs), 2):
+                    if (h >> pairs[k]) & 1:
+                        owed[(pairs[k] << 2) | port] += 3 * ((h >> 5) + 1)
+            for ch in range(16):
+                mask = self.sustain[port * 16 + ch]
+                for out in range(N_OUTPUTS):
+                    if (mask >> out) & 1:
+                        owed[(out << 2) | port] += 3
+            for out, _ in self.deferred[port]:
+                owed[(out << 2) | port] += 3
 
     # ---- input ------------------------------------------------------------------------
 
@@ -247,7 +300,7 @@ class Core:
         base = port * N_IN_COUNTERS
         length = LENGTH
         held, table, clock_to, clock_mask = self.routing[port]
-        qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues = self.hot
+        qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues, owed = self.hot
         clock_ok = self.clock_ok
         clock_passes = clock_ok[port]
         pending = 0  # outputs given something by this call
@@ -290,54 +343,86 @@ class Core:
                 kind = status & 0xF0
                 key = ((status & 0x0F) << 7) | d1
                 size = 3
-                reserve = RESERVE_OTHER
+                lead = RESERVE_OTHER  # bytes left free besides the room owed to Note Offs
+                least = 0  # and at least these
                 drop = DROP_OTHER
                 only = 0x1F  # outputs the message may go to
-                off = False
+                mode = 0  # 1: a Note Off owed; 2: a key's first strike
                 if kind == NOTE_OFF or (kind == NOTE_ON and d2 == 0):
                     # Note On velocity 0 is a Note Off. A Note Off goes where its Note On
-                    # went, with the channel it was given then, whatever the filters say now.
-                    only = held[key]
-                    if not only:
-                        counters[base + IN_ORPHAN_NOTE_OFF] += 1
-                        continue
-                    held[key] = 0
+                    # went, with the channel it was given then, whatever the filters say now,
+                    # as many times as the key was struck.
                     pairs = table[(NOTE_ON | (status & 0x0F)) - 0x80]
-                    off = True
-                    reserve = 0
+                    h = held[key]
+                    only = h & HELD_OUTPUTS
+                    if not only:
+                        if pairs:
+                            counters[base + IN_ORPHAN_NOTE_OFF] += 1
+                        continue
+                    held[key] = h - HELD_ONE if h >= HELD_ONE else 0
+                    mode = 1
                     drop = DROP_NOTE_OFF
                 else:
                     pairs = table[status - 0x80]
                     if not pairs:
                         continue
                     if kind == NOTE_ON:
+                        if held[key]:
+                            # The key is struck again before its release.
+                            pending |= self._restrike(port, key, status, d1, d2, pairs)
+                            continue
+                        mode = 2
                         drop = DROP_NOTE_ON
                     elif kind == PROGRAM_CHANGE:
                         size = 2
-                    elif kind == CONTROL_CHANGE and (d1 >= 120 or (d1 == CC_SUSTAIN and d2 < 64)):
-                        # Pedal up and the channel mode messages end notes: keep them like
-                        # Note Offs.
-                        reserve = 0
-                        drop = DROP_NOTE_OFF
+                    elif kind == CONTROL_CHANGE and d1 == CC_SUSTAIN:
+                        pending |= self._sustain(port, status, d2, pairs)
+                        continue
+                    elif kind == CONTROL_CHANGE and d1 >= 120:
+                        # The channel mode messages end notes: they may use the room other
+                        # messages leave free.
+                        lead = 0
+                        drop = DROP_PEDAL_MODE
                     else:
                         # CC, pressure and pitch bend are the first to go when an output
                         # falls behind.
-                        reserve = RESERVE_DROPPABLE
+                        least = RESERVE_DROPPABLE
                         drop = DROP_DROPPABLE
                         size = length[status]
                 sent = 0
-                for k in range(0, len(pairs), 2):
+                dropped = 0
+                last = len(pairs) - 2
+                for k in range(0, last + 2, 2):
                     o = pairs[k]
                     if not (only >> o) & 1:
                         continue
                     st = pairs[k + 1]
-                    if off:
-                        st = kind | (st & 0x0F)
                     q = (o << 2) | port
                     c = counts[q]
-                    if QUEUE_BYTES - c - size < reserve:
-                        self.outputs[o].drops[drop] += 1
-                        continue
+                    if mode == 1:
+                        st = kind | (st & 0x0F)
+                        if c > QUEUE_BYTES - 3:
+                            # Cannot happen: its room was kept when its Note On passed.
+                            self.outputs[o].drops[DROP_NOTE_OFF] += 1
+                            continue
+                        owed[q] -= 3
+                    else:
+                        keep = owed[q]
+                        if keep > OWED_MOST:
+                            keep = OWED_MOST
+                        keep += lead
+                        if mode == 2:
+                            # A Note On passes only with room for its Note Off, and for the
+                            # rest of its layers, so that an output gets all or none of them.
+                            keep += 3 + 3 * (last - k)
+                        elif keep < least:
+                            keep = least
+                        if QUEUE_BYTES - c - size < keep or (dropped >> o) & 1:
+                            self.outputs[o].drops[drop] += 1
+                            dropped |= 1 << o
+                            continue
+                        if mode == 2:
+                            owed[q] += 3
                     j = heads[q] + c
                     qb = q * QUEUE_BYTES
                     qbuf[qb + (j & QUEUE_MASK)] = st
@@ -349,8 +434,8 @@ class Core:
                     if c > deepest[o]:
                         deepest[o] = c
                     sent |= 1 << o
-                if kind == NOTE_ON and d2:
-                    held[key] |= sent
+                if mode == 2:
+                    held[key] = sent
                 pending |= sent
                 continue
             if b >= 0xF8:
@@ -413,6 +498,91 @@ class Core:
         reading[3] = in_sysex
         if pending:
             queues.pending |= pending
+
+    def _restrike(self, port, key, status, d1, d2, pairs):
+        """A key struck again while it sounds: the Note On goes to every output the key
+        sounds on, or to none (so that each owes as many Note Offs as it got Note Ons), and
+        only if each has room for it and its Note Off. Returns the outputs given it."""
+        held = self.held[port]
+        h = held[key]
+        mask = h & HELD_OUTPUTS
+        qs = self.queues
+        if h >= HELD_MOST:
+            # Eight strikes sounding is the count's limit (a device that never sends Note Off
+            # gets here): end one with its Note Off before the ninth, which then takes its place.
+            self.counters[port * N_IN_COUNTERS + IN_STRIKES_ENDED] += 1
+            for k in range(0, len(pairs), 2):
+                o = pairs[k]
+                if (mask >> o) & 1:
+                    qs.owed[(o << 2) | port] -= 3
+                    if not self.outputs[o].put_owed(port, NOTE_OFF | (pairs[k + 1] & 0x0F), d1, NOTE_OFF_VELOCITY):
+                        self.outputs[o].drops[DROP_NOTE_OFF] += 1
+            h -= HELD_ONE
+            held[key] = h
+        for k in range(0, len(pairs), 2):
+            o = pairs[k]
+            if (mask >> o) & 1:
+                layers = 0
+                for j in range(0, len(pairs), 2):
+                    if pairs[j] == o:
+                        layers += 1
+                q = (o << 2) | port
+                owed = qs.owed[q]
+                if owed > OWED_MOST:
+                    owed = OWED_MOST
+                if QUEUE_BYTES - qs.count[q] - owed - RESERVE_OTHER < 6 * layers:
+                    for x in range(N_OUTPUTS):
+                        if (mask >> x) & 1:
+                            self.outputs[x].drops[DROP_NOTE_ON] += 1
+                    return 0
+        for k in range(0, len(pairs), 2):
+            o = pairs[k]
+            if (mask >> o) & 1:
+                self.outputs[o].put3(port, pairs[k + 1], d1, d2, 3, 0)
+                qs.owed[(o << 2) | port] += 3
+        held[key] = h + HELD_ONE
+        return mask
+
+    def _sustain(self, port, status, value, pairs):
+        """Route a sustain pedal message (CC 64). A pedal up whose pedal down passed always has
+        room; a pedal down passes like other CC, with room kept for its pedal up. Returns the
+        outputs given it."""
+        qs = self.queues
+        index = port * 16 + (status & 0x0F)
+        down = self.sustain[index]
+        sent = 0
+        for k in range(0, len(pairs), 2):
+            o = pairs[k]
+            q = (o << 2) | port
+            out = self.outputs[o]
+            if value >= 64:
+                keep = qs.owed[q]
+                if keep > OWED_MOST:
+                    keep = OWED_MOST
+                keep += RESERVE_OTHER
+                if keep < RESERVE_DROPPABLE:
+                    keep = RESERVE_DROPPABLE
+                owes = not (down >> o) & 1
+                if QUEUE_BYTES - qs.count[q] - 3 - (3 if owes else 0) < keep:
+                    out.drops[DROP_DROPPABLE] += 1
+                    continue
+                out.put3(port, pairs[k + 1], CC_SUSTAIN, value, 3, 0)
+                if owes:
+                    down |= 1 << o
+                    qs.owed[q] += 3
+            elif (down >> o) & 1:
+                # Its pedal down passed: the room was kept.
+                down &= ~(1 << o)
+                qs.owed[q] -= 3
+                if not out.put_owed(port, pairs[k + 1], CC_SUSTAIN, value):
+                    out.drops[DROP_NOTE_OFF] += 1
+                    continue
+            elif not out.put3(port, pairs[k + 1], CC_SUSTAIN, value, 3, 0):
+                out.drops[DROP_PEDAL_MODE] += 1
+                continue
+            sent |= 1 << o
+        self.sustain[index] = down
+        return sent
 
     def _common(self, port, status, d1, d2):
         """Route one whole system common message (F1, F2, F3, F6)."""
@@ -584,7 +754,10 @@ class Core:
                 continue
             q = (o << 2) | port
             c = counts[q]
-            room = QUEUE_BYTES - c - RESERVE_SYSEX_END
+            owed = qs.owed[q]
+            if owed > OWED_MOST:
+                owed = OWED_MOST
+            room = QUEUE_BYTES - c - owed - RESERVE_SYSEX_END
             k = end - start
             if k > room:
                 k = room
@@ -614,8 +787,10 @@ class Core:
         self.sysex_to[port] = 0
         self.reading[port][3] = False
         if self.deferred[port]:
+            owed = self.queues.owed
             for out, msg in self.deferred[port]:
-                if not self.outputs[out].put3(port, msg[0], msg[1], msg[2], 3, 0):
+                owed[(out << 2) | port] -= 3
+                if not self.outputs[out].put_owed(port, msg[0], msg[1], msg[2]):
                     self.outputs[out].drops[DROP_NOTE_OFF] += 1
             self.deferred[port] = []
 
@@ -638,6 +813,10 @@ class Core:
                 self.sensing_seen[port] = False
                 self.counters[port * N_IN_COUNTERS + IN_SENSING_LOST] += 1
                 self._release(port)
+        if self.releasing:
+            for port in range(N_INPUTS):
+                if (self.releasing >> port) & 1:
+                    self._release(port)
         if self.clock_tempo:
             self._clock_tick(now)
         if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
@@ -660,7 +839,10 @@ class Core:
                 out.sent -= COUNTER_WRAP
 
     def waits_on_time(self):
-        """Whether something waits for time alone to pass (a SysEx left open, Active Sensing)."""
+        """Whether something waits for time alone to pass (a SysEx left open, Active Sensing,
+        notes being released)."""
+        if self.releasing:
+            return True
         for port in range(N_INPUTS):
             if self.reading[port][3] or self.sensing_seen[port]:
                 return True
@@ -678,18 +860,30 @@ class Core:
     # ---- notes ------------------------------------------------------------------------
 
     def _release(self, port):
-        """Queue a Note Off for every note sounding from input `port`; return them."""
+        """Queue a Note Off for every strike of every note sounding from input `port`, as many
+        as its queues have room for: what does not fit stays held, and tick() goes on with it
+        as the outputs drain (`releasing`), so that none is lost. Returns those queued."""
         offs = []
         held = self.held[port]
+        qs = self.queues
+        table = self.tables.channel[port]
         for key in sounding_keys(held):
-            mask = held[key]
-            if not mask:
-                continue
-            for out in range(N_OUTPUTS):
-                if (mask >> out) & 1:
-                    for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), out):
-                        offs.append(self._owe_note_off(port, out, st & 0x0F, key & 0x7F))
+            h = held[key]
+            pairs = table[(NOTE_ON | (key >> 7)) - 0x80]
+            while h:
+                for k in range(0, len(pairs), 2):
+                    o = pairs[k]
+                    if (h >> o) & 1 and qs.count[(o << 2) | port] > QUEUE_BYTES - 3 * (len(pairs) >> 1):
+                        # No room for this strike's Note Offs now: the rest waits for tick().
+                        held[key] = h
+                        self.releasing |= 1 << port
+                        return offs
+                for k in range(0, len(pairs), 2):
+                    if (h >> pairs[k]) & 1:
+                        offs.append(self._owe(port, pairs[k], NOTE_OFF | (pairs[k + 1] & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
+                h = h - HELD_ONE if h >= HELD_ONE else 0
             held[key] = 0
+        self.releasing &= ~(1 << port)
         return offs
 
     def sounding(self, out):
@@ -712,23 +906,29 @@ class Core:
         for port in range(N_INPUTS):
             held = self.held[port]
             for key in sounding_keys(held):
-                mask = held[key]
+                h = held[key]
                 for o in range(N_OUTPUTS):
-                    if (mask >> o) & 1:
-                        for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), o):
-                            sent.append(self._panic_put(o, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
+                    if (h >> o) & 1:
+                        for _ in range((h >> 5) + 1):
+                            for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), o):
+                                sent.append(self._panic_put(o, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY, port))
                 held[key] = 0
         for out in self.outputs:
             for ch in range(16):
                 if (out.channels_used >> ch) & 1:
-                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_ALL_NOTES_OFF, 0))
-                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_SUSTAIN, 0))
+                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_ALL_NOTES_OFF, 0, -1))
+                    sent.append(self._panic_put(out.index, CONTROL_CHANGE | ch, CC_SUSTAIN, 0, -1))
+        for k in range(len(self.sustain)):
+            self.sustain[k] = 0
+        self._recount_owed()
         return sent
 
-    def _panic_put(self, o, status, d1, d2):
+    def _panic_put(self, o, status, d1, d2, port):
+        """Queue one of panic's messages on the core's own queue; a Note Off that finds it full
+        goes in the room its input's queue kept for it."""
         out = self.outputs[o]
-        if not out.put3(SOURCE_CORE, status, d1, d2, 3, 0):
-            out.drops[DROP_NOTE_OFF] += 1
+        if not out.put3(SOURCE_CORE, status, d1, d2, 3, 0) and (port < 0 or not out.put_owed(port, status, d1, d2)):
+            out.drops[DROP_NOTE_OFF if port >= 0 else DROP_PEDAL_MODE] += 1
         return (o, bytes((status, d1, d2)))
 
     # ---- figures ----------------------------------------------------------------------

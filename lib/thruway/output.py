@@ -15,17 +15,25 @@ REALTIME_MASK = const(31)
 RESERVE_DROPPABLE = const(128)  # CC, pressure and pitch bend stop at half full
 RESERVE_OTHER = const(24)  # notes on, programs, system common, SysEx start
 RESERVE_SYSEX_END = const(1)  # the F7 that closes a SysEx always has its byte
+# Besides these, every queue keeps back the room its owed Note Offs need (Queues.owed), up to
+# OWED_MOST bytes: while no more than 32 strikes of keys (and pedals down) sound from one input
+# on one output, their Note Offs (and pedal ups) always find room. More notes than that still
+# pass (a queue kept for more would leave too little room for anything else: a DAW's or a
+# drum machine's Note Ons would be refused on an empty output); their Note Offs then share
+# the room kept for 32.
+OWED_MOST = const(96)
 
 # Drop kinds, counted per output.
 DROP_DROPPABLE = const(0)  # CC, aftertouch, polytouch, pitch bend dropped by policy
 DROP_NOTE_ON = const(1)
-DROP_NOTE_OFF = const(2)  # Note Off, pedal up, channel mode: should never happen
+DROP_NOTE_OFF = const(2)  # a Note Off or pedal up whose room was kept: never happens
 DROP_OTHER = const(3)  # program change, system common
 DROP_SYSEX = const(4)  # a whole SysEx not started for want of room
 DROP_SYSEX_CUT = const(5)  # a SysEx cut short (closed early with F7) for want of room
 DROP_REALTIME = const(6)
-N_DROPS = const(7)
-DROP_NAMES = ("droppable", "note_on", "note_off", "other", "sysex", "sysex_cut", "realtime")
+DROP_PEDAL_MODE = const(7)  # pedal up with no pedal down passed, channel mode (CC 120-127)
+N_DROPS = const(8)
+DROP_NAMES = ("droppable", "note_on", "note_off", "other", "sysex", "sysex_cut", "realtime", "pedal_up_or_mode")
 
 
 class Queues:
@@ -42,6 +50,10 @@ class Queues:
         self.rt = bytearray(N_OUTPUTS * REALTIME_BYTES)  # realtime rings, one per output
         self.rt_head = [0] * N_OUTPUTS
         self.rt_count = [0] * N_OUTPUTS
+        # Per queue, the bytes of the Note Offs (and pedal ups) it owes: 3 for each message
+        # the core will send there when a key (or the pedal) whose Note On passed is released.
+        # Nothing else may take this room, so those always go out.
+        self.owed = [0] * n
         # Bit per output with anything queued, so that the shell asks only those for bytes.
         self.pending = 0
 
@@ -70,12 +82,30 @@ class Output:
     # ---- filling (the core's hot path writes the queues itself; these serve the rest) ----
 
     def put3(self, source, status, d1, d2, length, reserve):
-        """Queue a whole message of 1-3 bytes if it leaves `reserve` bytes free; True if queued."""
+        """Queue a whole message of 1-3 bytes if it leaves `reserve` bytes free besides the room
+        owed to Note Offs; True if queued."""
         qs = self.queues
         q = self.q0 + source
         count = qs.count[q]
-        if QUEUE_BYTES - count - length < reserve:
+        owed = qs.owed[q]
+        if owed > OWED_MOST:
+            owed = OWED_MOST
+        if QUEUE_BYTES - count - length - owed < reserve:
             return False
+        return self._put(q, count, status, d1, d2, length)
+
+    def put_owed(self, source, status, d1, d2):
+        """Queue a Note Off (or pedal up) whose room was kept for it; True if queued (always,
+        unless the room it was owed was never kept)."""
+        qs = self.queues
+        q = self.q0 + source
+        count = qs.count[q]
+        if QUEUE_BYTES - count < 3:
+            return False
+        return self._put(q, count, status, d1, d2, 3)
+
+    def _put(self, q, count, status, d1, d2, length):
+        qs = self.queues
         buf = qs.buf
         base = q * QUEUE_BYTES
         i = qs.head[q] + count

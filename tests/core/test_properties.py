@@ -7,9 +7,10 @@ from hypothesis import given, settings as hsettings, strategies as st, HealthChe
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
-from midicheck import decode, sounding_after  # noqa: E402
+from midicheck import decode, note_balance, voices_after  # noqa: E402
 from thruway.core import Core  # noqa: E402
 from thruway.midi import N_INPUTS, N_OUTPUTS, OUTPUT_IDS  # noqa: E402
+from thruway.output import DROP_NOTE_OFF  # noqa: E402
 from thruway.routes import Route  # noqa: E402
 from thruway.settings import Settings, CLOCK_AUTO, CLOCK_NONE  # noqa: E402
 
@@ -190,22 +191,26 @@ def test_clock_comes_from_the_source_to_the_outputs_in_to(source, to, beats, rou
 
 
 @st.composite
-def playing(draw):
-    """A player pressing and releasing keys on the inputs while settings change and outputs drain."""
+def playing(draw, keys=4, steps_max=60):
+    """A player pressing and releasing keys on the inputs, often striking a key again before
+    letting go of it, while settings change and outputs drain."""
     steps = []
-    down = set()
-    for _ in range(draw(st.integers(0, 60))):
+    down = {}  # (port, channel, note): strikes not yet released
+    for _ in range(draw(st.integers(0, steps_max))):
         kind = draw(st.sampled_from(["on", "on", "off", "off", "out", "apply", "panic", "rt"]))
         port = draw(st.integers(0, N_INPUTS - 1))
         if kind == "on":
-            ch, note = draw(st.integers(0, 3)), draw(st.integers(60, 63))
-            steps.append(("in", port, bytes([0x90 | ch, note, draw(st.integers(1, 127))])))
-            down.add((port, ch, note))
+            ch, note = draw(st.integers(0, 3)), draw(st.integers(60, 60 + keys - 1))
+            if down.get((port, ch, note), 0) < 8:  # the box counts up to eight strikes a key
+                steps.append(("in", port, bytes([0x90 | ch, note, draw(st.integers(1, 127))])))
+                down[(port, ch, note)] = down.get((port, ch, note), 0) + 1
         elif kind == "off" and down:
             port, ch, note = draw(st.sampled_from(sorted(down)))
             zero = draw(st.booleans())
             steps.append(("in", port, bytes([(0x90 if zero else 0x80) | ch, note, 0])))
-            down.discard((port, ch, note))
+            down[(port, ch, note)] -= 1
+            if not down[(port, ch, note)]:
+                del down[(port, ch, note)]
         elif kind == "out":
             steps.append(("out", draw(st.integers(0, N_OUTPUTS - 1)), draw(st.integers(1, 16))))
         elif kind == "apply":
@@ -214,21 +219,17 @@ def playing(draw):
             steps.append(("panic", 0, 0))
         elif kind == "rt":
             steps.append(("in", port, b"\xf0\x7d\x01" if draw(st.booleans()) else b"\xf7"))
-    # The player lets go of every key still down.
-    for port, ch, note in sorted(down):
-        steps.append(("in", port, bytes([0x80 | ch, note, 0])))
+    # The player lets go of every strike still down.
+    for (port, ch, note), strikes in sorted(down.items()):
+        for _ in range(strikes):
+            steps.append(("in", port, bytes([0x80 | ch, note, 0])))
     return steps
 
 
-@PROFILE
-@given(any_settings(), playing())
-def test_no_note_left_hanging(s, steps):
-    """Once the player has let go of every key, no output has a note sounding, whatever the
-    settings changes and panics in between (unless a Note Off was dropped, which is counted)."""
-    core = Core(s)
+def perform(core, steps, running_status):
+    """Run a player's steps, drain every output; returns each output's mido messages."""
     sent = [bytearray() for _ in range(N_OUTPUTS)]
     buf = bytearray(4096)
-    running_status = s.running_status  # outputs that ever used it
     for kind, a, b in steps:
         if kind == "in":
             core.receive(a, b, len(b), 0)
@@ -240,15 +241,77 @@ def test_no_note_left_hanging(s, steps):
             running_status |= a.running_status
         else:
             core.panic()
-    core.tick(10000)  # any SysEx left open is closed by its timeout
-    for o in range(N_OUTPUTS):
-        n = core.transmit(o, buf, len(buf))
-        sent[o].extend(buf[:n])
-    for o in range(N_OUTPUTS):
-        _, messages = decode(bytes(sent[o]), running_status=bool((running_status >> o) & 1))
-        left = sounding_after(messages)
-        assert not left or core.outputs[o].drops[2], "%s left %s sounding" % (OUTPUT_IDS[o], sorted(left))
+        assert_room_owed_is_what_sounds(core)
+    now = 0
+    while True:  # any SysEx left open is closed by its timeout, releases run to their end
+        now += 10000
+        core.tick(now)
+        taken = 0
+        for o in range(N_OUTPUTS):
+            n = core.transmit(o, buf, len(buf))
+            sent[o].extend(buf[:n])
+            taken += n
+        if not taken and not core.waits_on_time():
+            break
+    return [decode(bytes(sent[o]), running_status=bool((running_status >> o) & 1))[1] for o in range(N_OUTPUTS)]
+
+
+def assert_room_owed_is_what_sounds(core):
+    """The room each queue keeps for Note Offs is what its held notes and pedals owe, and it
+    fits in the queue with what is already there."""
+    kept = list(core.queues.owed)
+    core._recount_owed()
+    assert kept == core.queues.owed
+    for q, owed in enumerate(kept):
+        assert core.queues.count[q] + owed <= 256, q
+
+
+@PROFILE
+@given(any_settings(), playing())
+def test_no_note_left_hanging(s, steps):
+    """Once the player has let go of every key, however often each was struck before its
+    release, no output has a note sounding, even on a synth that gives each Note On a voice of
+    its own, whatever the settings changes and panics in between; no Note Off is dropped."""
+    core = Core(s)
+    outputs = perform(core, steps, s.running_status)
+    for o, messages in enumerate(outputs):
+        assert not voices_after(messages), "%s left %s sounding" % (OUTPUT_IDS[o], voices_after(messages))
+        assert core.outputs[o].drops[DROP_NOTE_OFF] == 0, OUTPUT_IDS[o]
         assert core.sounding(o) == []
+
+
+@PROFILE
+@given(any_settings(), playing(keys=2, steps_max=80))
+def test_every_strike_gets_its_note_off(s, steps):
+    """With no settings change and no panic, each output gets exactly as many Note Offs as Note
+    Ons for every channel and note, keys struck again before their release included."""
+    steps = [step for step in steps if step[0] in ("in", "out")]
+    core = Core(s)
+    outputs = perform(core, steps, s.running_status)
+    for o, messages in enumerate(outputs):
+        unbalanced = dict((k, v) for k, v in note_balance(messages).items() if v)
+        assert not unbalanced, "%s: Note Offs minus Note Ons %s" % (OUTPUT_IDS[o], unbalanced)
+
+
+@PROFILE
+@given(any_settings(), st.lists(midiish, min_size=1, max_size=40), playing(keys=2, steps_max=80))
+def test_note_offs_find_room_on_a_full_output(s, garbage, steps):
+    """An output that falls far behind (CC, pedals, programs, SysEx and garbage with no notes
+    in it pouring in with the player's keys, the wire taking a few bytes now and then) drops
+    what it must, but never a Note Off whose Note On it passed: once every key is let go,
+    nothing sounds."""
+    core = Core(s)
+    flood = b"\xb0" + bytes(b for b in b"".join(garbage) * 40 if not 0x80 <= b <= 0x9F)
+    mixed = []
+    for step in steps:
+        if step[0] != "panic":
+            mixed.append(step)
+        if step[0] == "in":
+            mixed.append(("in", step[1], flood))
+    outputs = perform(core, mixed, s.running_status)
+    for o, messages in enumerate(outputs):
+        assert core.outputs[o].drops[DROP_NOTE_OFF] == 0, OUTPUT_IDS[o]
+        assert not voices_after(messages), "%s left %s sounding" % (OUTPUT_IDS[o], voices_after(messages))
 
 
 def test_counters_wrap_before_they_need_the_heap():

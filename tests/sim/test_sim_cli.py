@@ -36,7 +36,7 @@ def test_json_is_valid_and_names_each_figures_unit(capsys):
     out = report["outputs"]["out2"]
     for key in ("latency_p50_us", "latency_p99_us", "latency_max_us", "clock_jitter_p99_us", "clock_jitter_max_us", "deepest_queue_bytes"):
         assert key in out
-    assert set(out["dropped_messages"]) == {"droppable", "note_on", "note_off", "other", "sysex", "sysex_cut", "realtime"}
+    assert set(out["dropped_messages"]) == {"droppable", "note_on", "note_off", "other", "sysex", "sysex_cut", "realtime", "pedal_up_or_mode"}
     assert report["model"]["cost_per_byte_us"] == sim.DEFAULT_COST_PER_BYTE_US
     assert "cpu_load_pct" in report["loop"]
     for key, _ in figures(report):
