@@ -12,6 +12,10 @@ from thruway_host.captures import CaptureError, format_timed_text, read_capture
 from thruway_host.replay import Replay
 
 
+class UsageError(Exception):
+    """The command line asks for something that cannot be done as written: exit status 2."""
+
+
 def read_settings(path):
     """Settings from a file, read as bytes and decoded as the board does (settings.decode), checked
     by the core's reader and, on the host, by tomllib too.
@@ -74,7 +78,7 @@ def resolve_input(word, settings):
     choices = ", ".join(
         port_id + ("" if settings.input_names[i] == port_id else " (%s)" % settings.input_names[i]) for i, port_id in enumerate(INPUT_IDS)
     )
-    raise SystemExit("thruway: unknown input %r: use one of %s" % (word, choices))
+    raise UsageError("thruway: unknown input %r: use one of %s" % (word, choices))
 
 
 def settings_or_default(path):
@@ -96,11 +100,13 @@ def read_input_captures(specs, settings, command):
     captures = {}
     for spec in specs:
         if "=" not in spec:
-            raise SystemExit("thruway %s: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt" % command)
+            raise UsageError("thruway %s: --in takes PORT=CAPTURE, such as --in KeyStep=keystep.txt" % command)
         word, path = spec.split("=", 1)
+        if not path.strip():
+            raise UsageError("thruway %s: --in %s names no capture file: write --in %sFILE" % (command, spec, spec))
         port = resolve_input(word, settings)
         if port in captures:
-            raise SystemExit("thruway %s: input %s is given twice" % (command, INPUT_IDS[port]))
+            raise UsageError("thruway %s: input %s is given twice" % (command, INPUT_IDS[port]))
         captures[port] = read_capture(path)
     return captures
 
@@ -119,13 +125,11 @@ def cmd_replay(args):
     sent = replay.run(captures)
     stats = replay.core.stats()
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        for o, port_id in enumerate(OUTPUT_IDS):
-            with open(os.path.join(args.out, port_id + ".bin"), "wb") as f:
-                f.write(bytes(b for _, b in sent[o]))
-            with open(os.path.join(args.out, port_id + ".txt"), "w", encoding="utf-8") as f:
-                f.write("# %s (%s): %d bytes, times in ms\n" % (port_id, settings.output_names[o], len(sent[o])))
-                f.write(format_timed_text(sent[o]))
+        try:
+            write_outputs(args.out, sent, settings)
+        except OSError as e:
+            print("thruway replay: cannot write the outputs into %s: %s" % (args.out, e.strerror or e), file=sys.stderr)
+            return 1
         print("wrote %s/{%s}.bin and .txt" % (args.out, ",".join(OUTPUT_IDS)))
     else:
         for o, port_id in enumerate(OUTPUT_IDS):
@@ -140,6 +144,20 @@ def cmd_replay(args):
                 print("  " + line)
     _print_problems(stats)
     return 0
+
+
+def write_outputs(folder, sent, settings):
+    """DIR/<id>.bin and DIR/<id>.txt for each output (OSError when the folder cannot be made or
+    written, or is a file)."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise OSError(0, "it is a file, not a folder")
+    os.makedirs(folder, exist_ok=True)
+    for o, port_id in enumerate(OUTPUT_IDS):
+        with open(os.path.join(folder, port_id + ".bin"), "wb") as f:
+            f.write(bytes(b for _, b in sent[o]))
+        with open(os.path.join(folder, port_id + ".txt"), "w", encoding="utf-8") as f:
+            f.write("# %s (%s): %d bytes, times in ms\n" % (port_id, settings.output_names[o], len(sent[o])))
+            f.write(format_timed_text(sent[o]))
 
 
 def _print_problems(stats):
@@ -159,6 +177,17 @@ def _print_problems(stats):
             print("  " + line)
 
 
+def line_count(text):
+    """A --limit: a whole number, 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError("%r is not a number of lines: give 0 (all) or more" % text)
+    return n
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="thruway", description="Thruway MIDI merger: settings checker and bench tools.")
     p.add_argument("--version", action="version", version="thruway " + __version__)
@@ -170,7 +199,7 @@ def build_parser():
     r.add_argument("--settings", help="settings file (default: the box's defaults)")
     r.add_argument("--in", dest="inputs", action="append", default=[], metavar="PORT=CAPTURE", help="input id or name = .bin/.syx/.txt/.mid")
     r.add_argument("--out", help="folder for <output>.bin and <output>.txt")
-    r.add_argument("--limit", type=int, default=40, help="lines shown per output without --out (0: all)")
+    r.add_argument("--limit", type=line_count, default=40, help="lines shown per output without --out (0: all)")
     r.set_defaults(func=cmd_replay)
     for name in COMMAND_MODULES:
         module = _command_module(name)
@@ -197,10 +226,28 @@ def _command_module(name):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    if args.command == "replay" and not args.inputs:
-        raise SystemExit("thruway replay: give at least one --in PORT=CAPTURE")
-    return args.func(args)
+    """Run one subcommand; its exit status: 0 done, 1 what was asked failed, 2 usage. Never a
+    traceback for what a user can do: a line on stderr says what went wrong."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "replay" and not args.inputs:
+            raise UsageError("thruway replay: give at least one --in PORT=CAPTURE")
+        status = args.func(args)
+        sys.stdout.flush()  # a reader that went away (`| head`) is found here, not at exit
+        return status
+    except UsageError as e:
+        print(e, file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader of the output closed it (`thruway check thruway.toml | head -1`): write
+        # nothing more, and say why the rest is missing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            print("thruway: the output was closed before all of it was written", file=sys.stderr)
+        except OSError:
+            pass
+        return 1
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def add_parser(sub):
 def load_case(args):
     """(title, settings, settings text or None, {input port: events}) from --scenario and/or
     --settings/--in."""
-    from thruway_host.cli import read_input_captures, settings_or_default
+    from thruway_host.cli import read_input_captures, settings_or_default, UsageError
 
     title = "your captures"
     settings_path = args.settings
@@ -67,18 +67,38 @@ def load_case(args):
         if not specs:
             specs = ["%s=%s" % (port, os.path.join(ROOT, CAPTURES_DIR, name)) for port, name in scenario_inputs.items()]
     if not specs:
-        raise SystemExit("thruway sim: give --scenario NAME or at least one --in PORT=CAPTURE")
+        raise UsageError("thruway sim: give --scenario NAME or at least one --in PORT=CAPTURE")
     text = None
     settings = settings_or_default(settings_path)
     if settings_path:
         with open(settings_path, encoding="utf-8") as f:
             text = f.read()
     captures = read_input_captures(specs, settings, "sim")
+    if not any(data for events in captures.values() for _, data in events):
+        raise CaptureError("thruway sim: the captures hold no MIDI bytes: nothing to simulate")
     return title, settings, text, captures
+
+
+def check_plot_path(path):
+    """Refuse, before anything runs, a plot file matplotlib cannot write by its extension
+    (UsageError) or a folder that does not exist (CaptureError stands for any file problem)."""
+    from thruway_host.cli import UsageError
+
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    import matplotlib.figure
+
+    known = matplotlib.figure.Figure().canvas.get_supported_filetypes()
+    if ext not in known:
+        raise UsageError("thruway sim: --plot %s: the file name must end in one of %s, such as studio.png" % (path, ", ".join("." + k for k in sorted(known))))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CaptureError("thruway sim: --plot %s: there is no folder %s" % (path, folder))
 
 
 def run(args):
     try:
+        if args.plot:
+            check_plot_path(args.plot)
         title, settings, text, captures = load_case(args)
         model = simulation.LoopModel(args.cost_per_byte_us, args.cost_per_iteration_us, tx_ahead=args.tx_ahead)
     except SettingsError as e:
@@ -91,6 +111,14 @@ def run(args):
     except ValueError as e:
         print("thruway sim: %s" % e, file=sys.stderr)
         return 2
+    quiet_us = max(simulation.QUIET_US, 1000 * (settings.sysex_timeout_ms + 1000))
+    captures, cut = simulation.shorten_quiet(captures, quiet_us)
+    if cut:
+        print(
+            "thruway sim: %d stretch%s of silence longer than %d s shortened to that (the box only waits)"
+            % (cut, "" if cut == 1 else "es", quiet_us // 1_000_000),
+            file=sys.stderr,
+        )
     if args.loop == "firmware":
         from thruway_host.simfirmware import FirmwareSim
 
@@ -102,7 +130,11 @@ def run(args):
     if args.plot:
         from thruway_host.simplot import plot
 
-        plot(result, report, args.plot)
+        try:
+            plot(result, report, args.plot)
+        except OSError as e:
+            print("thruway sim: cannot write the plot %s: %s" % (args.plot, e.strerror or e), file=sys.stderr)
+            return 1
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

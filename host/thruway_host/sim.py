@@ -244,6 +244,61 @@ class Run:
         return result
 
 
+QUIET_US = 10_000_000  # a quiet stretch longer than every timer of the core (Active Sensing's 5 s)
+
+
+def shorten_quiet(captures, longest_us):
+    """The captures with every stretch of silence on all inputs longer than `longest_us` cut
+    down to it, and how many were: a box that hears nothing only waits, so 30 years of
+    silence simulate like `longest_us` (the clock the box makes itself, with source =
+    "internal", is the one thing that would have gone on)."""
+    times = sorted(set(t for events in captures.values() for t, _ in events))
+    shift = {}
+    cut = 0
+    total = 0
+    previous = 0  # the silence before the first event counts too
+    for t in times:
+        if t - previous > longest_us:
+            total += t - previous - longest_us
+            cut += 1
+        shift[t] = total
+        previous = t
+    if not cut:
+        return captures, 0
+    return dict((port, [(t - shift[t], data) for t, data in events]) for port, events in captures.items()), cut
+
+
+class Progress:
+    """A line on stderr every few seconds once a run has taken longer than a few: how much of
+    the traffic has been simulated."""
+
+    AFTER_S = 3.0
+    EVERY_S = 2.0
+
+    def __init__(self, end_us, stream=None):
+        import sys
+        import time
+
+        self.end_us = end_us
+        self.stream = stream or sys.stderr
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.next = self.started + self.AFTER_S
+        self.calls = 0
+
+    def at(self, now_us):
+        self.calls += 1
+        if self.calls & 1023:
+            return
+        wall = self.clock()
+        if wall >= self.next:
+            self.next = wall + self.EVERY_S
+            print(
+                "thruway sim: %.1f of %.1f s of traffic simulated (%.0f s so far)" % (now_us / 1e6, self.end_us / 1e6, wall - self.started),
+                file=self.stream,
+            )
+
+
 class Sim(Run):
     """Runs the core in a modelled firmware loop over timed inputs."""
 
@@ -273,6 +328,7 @@ class Sim(Run):
         last = max(ends)
         self.span_us = max(last - first, 1)
         settle_until = last + SETTLE_US
+        progress = Progress(settle_until)
         arrived = [0] * N_INPUTS  # bytes of each stream in the box's receive buffer or read
         unread = [deque() for _ in range(N_INPUTS)]
         in_flight = [deque() for _ in range(N_OUTPUTS)]  # wire end of each byte written, not yet sent
@@ -281,6 +337,7 @@ class Sim(Run):
         out = bytearray(4)
         t = 0.0
         while True:
+            progress.at(t)
             for port in range(N_INPUTS):
                 times = streams[port][0]
                 k = arrived[port]

@@ -14,7 +14,7 @@ import tempfile
 from thruway.midi import IN_USB, N_INPUTS, N_OUTPUTS, OUT_USB
 
 from thruway_host.replay import BYTE_US, SETTLE_US, arrivals
-from thruway_host.sim import Run, _Queues
+from thruway_host.sim import Progress, Run, _Queues
 
 START_US = 50_000  # code.py runs this long (start-up) before the captures begin
 
@@ -59,9 +59,11 @@ class FirmwareSim(Run):
                 model.rx_buffer = shell_ports.RX_BUFFER
                 model.read_chunk = shell_ports.READ_CHUNK
                 cost.clock = vb.clock
+                cost.progress = Progress(max(ends) + SETTLE_US)
                 vb.run_boot()
                 loop = vb.run_code(START_US / 1e6)["loop"]
                 t0 = vb.clock.now
+                cost.start = t0
                 for port, (events, _) in enumerate(streams):
                     for t, data in events:
                         if port == IN_USB:
@@ -100,6 +102,8 @@ class _PassCost:
         self.passes = 0
         self.busiest = 0.0
         self.last = None
+        self.progress = None
+        self.start = None  # virtual µs when the traffic starts
 
     def cost(self, what, nbytes=0):
         self.charged[what] = self.charged.get(what, 0) + 1
@@ -109,6 +113,8 @@ class _PassCost:
                 self.busiest = now - self.last
             self.last = now
             self.passes += 1
+            if self.progress is not None:
+                self.progress.at(now - self.start if self.start is not None else 0)
             return round(self.model.cost_per_iteration_us)  # the virtual clock counts whole µs
         if what in self.READS:
             return round(self.model.cost_per_byte_us * nbytes)

@@ -88,8 +88,8 @@ def test_bad_arguments_are_refused_plainly(tmp_path, capsys):
     """A free loop pass, no input at all, a missing capture: each a clear message, no traceback."""
     assert main(["sim", "--scenario", "clock", "--cost-per-iteration-us", "0"]) == 2
     assert "more than 0" in capsys.readouterr().err
-    with pytest.raises(SystemExit, match="--scenario NAME or at least one --in"):
-        main(["sim"])
+    assert main(["sim"]) == 2
+    assert "--scenario NAME or at least one --in" in capsys.readouterr().err
     assert main(["sim", "--in", "in1=%s" % (tmp_path / "nothing.txt")]) == 1
     assert "cannot read it" in capsys.readouterr().err
 
