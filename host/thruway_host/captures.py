@@ -2,6 +2,8 @@
 
 import os
 
+from thruway.midi import LENGTH
+
 # A capture is a list of (time in µs, bytes) events, in time order.
 
 
@@ -9,8 +11,9 @@ class CaptureError(Exception):
     """A capture that cannot be read; the message names the file (and line)."""
 
 
-def read_capture(path):
-    """The events of a capture file, chosen by its extension (.bin/.syx, .txt, .mid)."""
+def read_capture(path, warnings=None):
+    """The events of a capture file, chosen by its extension (.bin/.syx, .txt, .mid); lines
+    of a .txt that are likely mistakes are added to `warnings` (a list) as `FILE:LINE: ...`."""
     ext = os.path.splitext(path)[1].lower()
     try:
         if ext in (".bin", ".syx"):
@@ -19,7 +22,7 @@ def read_capture(path):
             return [(0, data)] if data else []
         if ext == ".txt":
             with open(path, encoding="utf-8") as f:
-                return parse_timed_text(f.read(), path)
+                return parse_timed_text(f.read(), path, warnings)
         if ext in (".mid", ".midi", ".smf"):
             return read_midi_file(path)
     except OSError as e:
@@ -32,8 +35,10 @@ def read_capture(path):
     )
 
 
-def parse_timed_text(text, name="capture"):
-    """Events from timed text: one per line, `<milliseconds> <hex bytes>`, `#` comments."""
+def parse_timed_text(text, name="capture", warnings=None):
+    """Events from timed text: one per line, `<milliseconds> <hex bytes>`, `#` comments. A line
+    that reads as a whole message with no time before it (`90 3C 64`: 90 ms, then two stray
+    data bytes) is added to `warnings` when a list is given."""
     events = []
     last = 0
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -61,8 +66,29 @@ def parse_timed_text(text, name="capture"):
                 raise CaptureError("%s:%d: %r is not a hex byte: write bytes as two hex digits, such as 90 3C 64" % (name, lineno, word))
         if not data:
             raise CaptureError("%s:%d: no bytes after the time" % (name, lineno))
+        if warnings is not None and _looks_untimed(words):
+            warnings.append(
+                "%s:%d: warning: %s has no time: it reads as %s ms, then %s; write the time first, such as 0 %s"
+                % (name, lineno, body, words[0], " ".join(words[1:]), body)
+            )
         events.append((t, bytes(data)))
     return events
+
+
+def _looks_untimed(words):
+    """Whether a line's words are a whole channel or system message with its status byte where
+    the time should be, and a data byte after it (a real time would be followed by a status)."""
+    first = words[0]
+    if len(first) != 2:
+        return False
+    try:
+        status = int(first, 16)
+        after = int(words[1], 16)
+    except ValueError:
+        return False
+    if status < 0x80 or status in (0xF0, 0xF7) or after >= 0x80:
+        return False
+    return LENGTH[status] == len(words)
 
 
 def read_midi_file(path):

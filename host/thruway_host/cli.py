@@ -52,6 +52,13 @@ def _agree_with_tomllib(text, path):
 
 
 def cmd_check(args):
+    if not os.path.exists(args.file):
+        print(
+            "%s: no such file. Without a thruway.toml the box is a plain merger: both DIN inputs go to every"
+            " output, USB in to the four DIN outputs, and the clock follows the input that last sent Start" % args.file,
+            file=sys.stderr,
+        )
+        return 1
     try:
         settings = read_settings(args.file)
     except SettingsError as e:
@@ -67,6 +74,12 @@ def cmd_check(args):
         print("ports: " + ", ".join(names))
     for line in describe(settings):
         print("  " + line)
+    from thruway_host.checkwarn import settings_warnings
+
+    with open(args.file, "rb") as f:
+        data = f.read()
+    for line in settings_warnings(settings, data.decode("utf-8", "replace"), len(data), args.file):
+        print(line)
     return 0
 
 
@@ -107,7 +120,10 @@ def read_input_captures(specs, settings, command):
         port = resolve_input(word, settings)
         if port in captures:
             raise UsageError("thruway %s: input %s is given twice" % (command, INPUT_IDS[port]))
-        captures[port] = read_capture(path)
+        warnings = []
+        captures[port] = read_capture(path, warnings)
+        for line in warnings:
+            print(line, file=sys.stderr)
     return captures
 
 

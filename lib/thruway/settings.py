@@ -281,6 +281,14 @@ class _Checker:
         return mask
 
     def channel_number(self, value, path, what):
+        if isinstance(value, list) and what == "channel":
+            first = value[0] if value and isinstance(value[0], int) and not isinstance(value[0], bool) else 1
+            self.error(
+                path,
+                "channel takes one channel, the one the route rewrites to, not a list: write channel = %d"
+                " (channels = [...] chooses which channels pass)" % first,
+            )
+            return -1
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(path, "%s takes channel numbers 1-16 without quotes, such as %s = 5" % (what, what))
             return -1

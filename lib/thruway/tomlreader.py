@@ -304,6 +304,10 @@ class _Reader:
         elif parts and "=" not in self.rest(self.i, "#"):
             name = _name(parts)
             value = self.rest(self.i, "#")
+            if value[:1] == ":":
+                # name: value, as other formats write it.
+                value = value[1:].strip()
+                return "TOML puts = between a name and its value, not a colon: write " + name + " = " + (value or "value")
             if value:
                 return "= is missing after the name " + name + ": write " + name + " = " + value
             return "expected = after the name " + name + ": write " + name + " = value"
@@ -544,9 +548,15 @@ class _Reader:
         return "a value is missing: write a number, true, false or \"text\""
 
     def needs_quotes(self, start):
+        text = self.rest(start, "#,]}")
+        what = "text needs quotes"
+        if text[-1:] == '"' or text[-1:] == "'":
+            # A quote at the end only: the one at the start is missing, not part of the text.
+            text = text[:-1]
+            what = "text needs quotes at both ends"
         if self.name:
-            return "text needs quotes: write " + self.name + " = " + _quote(self.rest(start, "#,]}"))
-        return "text needs quotes: write " + _quote(self.rest(start, "#,]}"))
+            return what + ": write " + self.name + " = " + _quote(text)
+        return what + ": write " + _quote(text)
 
     def number(self, word, start):
         """A whole number (decimal, or 0x, 0o, 0b); anything else number-like is refused."""
@@ -592,6 +602,9 @@ class _Reader:
                     raise self.err(self.needs_quotes(start))
             if "_" in body:
                 raise self.err(word + " is not a number: _ can only stand between two digits, like 1_000")
+            dash = body.find("-")
+            if not sign and dash > 0 and _digits_ok(body[:dash], _DIGITS) and _digits_ok(body[dash + 1 :], _DIGITS):
+                raise self.err(word + " is not a number: write a range as a list, like " + self.range_list(body[:dash], body[dash + 1 :]))
             raise self.err(word + " is not a number: write a whole number, like 12 or -3")
         digits = body.replace("_", "")
         if len(digits) > 1 and digits[0] == "0":
@@ -675,8 +688,28 @@ class _Reader:
                 raise self.err(_stray(c) + " (in text)")
             i += 1
 
+    def range_list(self, low, high):
+        """`name = [low, ..., high]` for a range written `low-high`, every number of a short one."""
+        low = int(low)
+        high = int(high)
+        if low > high:
+            low, high = high, low
+        if high - low < 16:
+            items = ", ".join(str(n) for n in range(low, high + 1))
+        else:
+            items = str(low) + ", " + str(low + 1) + ", ... " + str(high)
+        return (self.name + " = " if self.name else "") + "[" + items + "]"
+
     def unclosed(self, quote, is_key):
-        text = quote + self.rest(self.i + 1, "") + quote
+        written = self.rest(self.i + 1, "")
+        # A # after a space starts the line's comment, which belongs after the closing quote.
+        k = 0
+        while k < len(written):
+            if written[k] == "#" and k > 0 and (written[k - 1] == " " or written[k - 1] == "\t"):
+                written = written[:k].strip()
+                break
+            k += 1
+        text = quote + written + quote
         if is_key:
             return "a name in quotes needs its closing quote: write " + text + " = ..."
         if self.name:

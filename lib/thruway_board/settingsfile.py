@@ -5,6 +5,13 @@ import os
 from thruway.settings import SETTINGS_FILE, SettingsError, decode, default_settings, load
 
 MISSING = -1
+# The largest thruway.toml the board is taken to hold with 64 KB of heap left free (the firmware's
+# rule). An estimate until it is measured on the real firmware: code.py starts with about 160 KB
+# free (design notes, CIRCUITPYTHON.md), 64 KB must stay free, the core's tables take about 20 KB,
+# and reading holds the file's bytes, its text and the values parsed from it at once, a few
+# times the file: 16 KB leaves that margin (the shipped file is under 5 KB). `thruway check`
+# warns above it.
+SETTINGS_MOST_BYTES = 16384
 
 
 class SettingsFile:
