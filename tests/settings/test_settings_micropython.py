@@ -75,28 +75,32 @@ def damaged(data, rnd):
 
 
 def line_end_variants(data):
-    """The same file saved with CR LF (Windows), CR (an old Mac) and with a byte order mark."""
+    """The same file saved with CR LF (Windows), with CR (an old Mac) and with a byte order mark."""
     lf = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return [lf.replace(b"\n", b"\r\n"), lf.replace(b"\n", b"\r"), b"\xef\xbb\xbf" + data]
 
 
 def all_files(tmp_path):
     """The repository's files, then in tmp_path: the guide's examples, generated documents, a
-    fuzzed sample, a list nested deep, and each in CR LF, CR and BOM variants."""
+    fuzzed sample, a list nested deep, and variants: every settings file (the error corpus, the
+    guide's, the shipped one, examples/, the valid TOML corpus) with CR LF, CR and a BOM, the
+    TOML corpus's mistakes with CR (their lines must count the same)."""
     paths = repository_files()
-    made = []
-    for where, text, _ in examples():
-        made.append(("guide", text.encode()))
-    for text in generated_texts(40):
-        made.append(("generated", text.encode()))
+    made = [("guide", text.encode()) for _, text, _ in examples()]
+    made += [("generated", text.encode()) for text in generated_texts(25)]
     originals = [open(p, "rb").read() for p in paths] + [data for _, data in made]
     rnd = random.Random(9)
-    for i in range(300):
-        made.append(("fuzzed", damaged(rnd.choice(originals), rnd)))
+    made += [("fuzzed", damaged(rnd.choice(originals), rnd)) for _ in range(200)]
     made.append(("nested", b"[clock]\nto = " + b"[" * 40 + b"]" * 40 + b"\n"))
-    for data in originals:
-        for variant in line_end_variants(data):
-            made.append(("variant", variant))
+    mistakes = os.path.join(CORPUS, "invalid"), os.path.join(CORPUS, "unsupported")
+    for path in paths:
+        with open(path, "rb") as f:
+            data = f.read()
+        if path.startswith(mistakes):
+            made.append(("variant", line_end_variants(data)[1]))
+        else:
+            made += [("variant", variant) for variant in line_end_variants(data)]
+    made += [("variant", variant) for kind, data in made if kind == "guide" for variant in line_end_variants(data)]
     for i, (kind, data) in enumerate(made):
         path = tmp_path / ("%s-%04d.toml" % (kind, i))
         path.write_bytes(data)
@@ -143,4 +147,4 @@ def test_every_settings_file_reads_the_same_on_the_board_and_in_check(micropytho
         if board[path] != expected:
             differ.append("%s\n  board: %r\n  check: %r" % (path, board[path], expected))
     assert not differ, "%d of %d files read differently:\n%s" % (len(differ), len(paths), "\n".join(differ[:5]))
-    assert kinds["ok"] >= 50 and kinds["error"] >= 500, kinds
+    assert kinds["ok"] >= 50 and kinds["error"] >= 300, kinds
