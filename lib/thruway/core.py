@@ -1,6 +1,7 @@
 """The box's whole behaviour: parse each input, route, gate the clock, track notes, merge outputs."""
 
 from thruway.midi import (
+    MYPY,
     LENGTH,
     NOTE_OFF,
     NOTE_ON,
@@ -50,6 +51,9 @@ from thruway.output import (
     OWED_MOST,
 )
 from thruway.routes import Tables
+
+if MYPY:
+    from typing import Any
 from thruway.settings import CLOCK_AUTO, CLOCK_INTERNAL, CLOCK_FOLLOWS_ROUTES, default_settings
 
 # Counters kept per input.
@@ -104,7 +108,7 @@ WRAP_CHECK_MS = const(1000)
 def sounding_keys(held):
     """The (channel << 7 | note) keys with a note sounding in a held table, found a channel
     at a time (any() runs in C), so that settings changes and panic stay quick."""
-    keys = []
+    keys = []  # type: list
     if not any(held):
         return keys
     view = memoryview(held)
@@ -140,11 +144,11 @@ class Core:
         self.held = [bytearray(2048) for _ in range(N_INPUTS)]
         # Per input and channel, the outputs a sustain pedal down went to (each owed a pedal up).
         self.sustain = bytearray(N_INPUTS * 16)
-        self.deferred = [[] for _ in range(N_INPUTS)]  # Note Offs waiting for a SysEx to end
+        self.deferred = [[] for _ in range(N_INPUTS)]  # type: list # Note Offs waiting for a SysEx to end
         self.clock_master = -1
         self.clock_ok = [True] * N_INPUTS  # per input, its clock passes by the hot path
-        self.clock_divide = None
-        self.clock_phase = None  # per divided output, master clocks since its last clock, mod N
+        self.clock_divide = None  # type: Any
+        self.clock_phase = None  # type: Any # per divided output, master clocks since its last clock, mod N
         self.clock_tempo = 0  # the box's own clock: its tempo in hundredths of a BPM (0: off)
         self.clock_due = -1  # ...when the next clock is due (ms; -1: at the next tick)
         self.clock_frac = 0  # ...and the part of a ms past that, in 1/clock_tempo ms
@@ -155,8 +159,8 @@ class Core:
         self.sensing_seen = [False] * N_INPUTS
         self.wrap_checked = 0
         self.releasing = 0  # bit per input whose notes are being released as room allows
-        self.settings = None
-        self.tables = None
+        self.settings = None  # type: Any
+        self.tables = None  # type: Any
         self.apply(settings if settings is not None else default_settings())
 
     # ---- settings ---------------------------------------------------------------------
@@ -199,10 +203,10 @@ class Core:
         self.settings = settings
         self.tables = tables
         self.channel = tables.channel
-        for out in self.outputs:
-            out.running_status = bool((settings.running_status >> out.index) & 1) and not out.whole
+        for output in self.outputs:
+            output.running_status = bool((settings.running_status >> output.index) & 1) and not output.whole
             # Panic ends notes on every channel the routing has ever sent this output.
-            out.channels_used |= tables.out_channels[out.index]
+            output.channels_used |= tables.out_channels[output.index]
         # Per input, the outputs its clock, transport and Song Position reach if it is the master.
         self.clock_outputs = [
             tables.reach[port] if settings.clock_outputs == CLOCK_FOLLOWS_ROUTES else settings.clock_outputs
@@ -863,7 +867,7 @@ class Core:
         """Queue a Note Off for every strike of every note sounding from input `port`, as many
         as its queues have room for: what does not fit stays held, and tick() goes on with it
         as the outputs drain (`releasing`), so that none is lost. Returns those queued."""
-        offs = []
+        offs = []  # type: list
         held = self.held[port]
         qs = self.queues
         table = self.tables.channel[port]

@@ -1,11 +1,18 @@
 """MIDI 1.0 facts as data: status bytes, message lengths, message types and port numbers."""
 
+MYPY = False  # true for type checkers only (mypy reads it so): nothing of typing runs on the board
+if MYPY:
+    from typing import TypeVar
+
+    Value = TypeVar("Value")
+
 try:
     from micropython import const  # the other core modules import it from here
 except ImportError:
 
-    def const(x):
-        return x
+    def const(expr):  # type: (Value) -> Value
+        """MicroPython's compile-time constant, as a plain value elsewhere."""
+        return expr
 
 
 # Channel voice status bytes (high nibble; the low nibble is the channel, 0-based).

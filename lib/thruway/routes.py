@@ -32,6 +32,7 @@ class Route:
         self.soft = soft
         self.hard = hard
         self.velocity = velocity
+        self.velocity_text = ""  # the curve's name as the settings wrote it, for describe()
 
 
 class Tables:
@@ -49,7 +50,7 @@ class Tables:
         self.reach = [0] * N_INPUTS
         self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
         for source in range(N_INPUTS):
-            pairs = [[] for _ in range(112)]
+            pairs = [[] for _ in range(112)]  # type: list
             for route in routes:
                 if route.source != source:
                     continue

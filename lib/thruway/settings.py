@@ -218,7 +218,7 @@ class _Checker:
         if not isinstance(table, dict):
             return names
         self.unknown_keys(table, (section,), ids, "[%s] (ports are %s)" % (section, ", ".join(ids)))
-        seen = {}
+        seen = {}  # type: dict
         for key in self.in_order(table, (section,)):
             if key not in ids:
                 continue
@@ -267,7 +267,7 @@ class _Checker:
     def port_list(self, value, path, inputs):
         """A mask of the ports named by a string or a list of strings."""
         if inputs:
-            lookup, other, kind, names, ids = self.inputs, self.outputs, "input", self.input_names, INPUT_IDS
+            lookup, other, kind, names, ids = self.inputs, self.outputs, "input", self.input_names, INPUT_IDS  # type: dict, dict, str, list, tuple
         else:
             lookup, other, kind, names, ids = self.outputs, self.inputs, "output", self.output_names, OUTPUT_IDS
         items = value if isinstance(value, list) else [value]

@@ -151,7 +151,7 @@ class _Reader:
         self.n = len(self.s)
         self.i = 0
         self.line = 1
-        self.doc = {}
+        self.doc = {}  # type: dict
         self.lines = {}
         self.kinds = {}  # path -> how the table there came to exist (see _IMPLICIT...)
         self.path = ()  # the section being filled: () is the top of the file, before any header
@@ -252,7 +252,7 @@ class _Reader:
 
     def key(self, ends):
         """A name, maybe dotted (a.b."c d"), up to one of `ends` (not read); returns its parts."""
-        parts = []
+        parts = []  # type: list
         start = self.i
         while True:
             self.skip_spaces()
@@ -335,7 +335,7 @@ class _Reader:
             raise self.err("a list entry needs two closing brackets: write " + shown)
         self.i += 2 if many else 1
         table = self.doc
-        path = ()
+        path = ()  # type: tuple
         last = len(parts) - 1
         for j in range(last):
             table, path = self.into(table, path + (parts[j],), shown, line)
@@ -722,7 +722,7 @@ class _Reader:
         name = self.name
         self.name = ""
         self.i += 1
-        out = []
+        out = []  # type: list
         while True:
             before = self.line
             self.skip_blank()
@@ -789,7 +789,7 @@ class _Reader:
         opened = self.line
         outer = self.name
         self.i += 1
-        out = {}
+        out = {}  # type: dict
         self.skip_spaces()
         if self.char() == "}":
             self.i += 1

@@ -1,4 +1,4 @@
-"""code.py, boot.py and the board shell type-check against circuitpython-stubs: a misspelt CircuitPython API fails."""
+"""code.py, boot.py and all of lib/ (core and board shell) type-check against circuitpython-stubs: a misspelt CircuitPython API fails."""
 
 import os
 import shutil
@@ -31,7 +31,8 @@ def cache(tmp_path_factory):
 
 
 def test_the_firmware_type_checks(cache):
-    """mypy with circuitpython-stubs finds nothing wrong in code.py, boot.py and lib/thruway_board."""
+    """mypy with circuitpython-stubs finds nothing wrong in code.py, boot.py and all of lib/ (the
+    core and the board shell)."""
     status, out = mypy(ROOT, cache)
     assert status == 0, out
     assert "Success: no issues found" in out
@@ -45,6 +46,7 @@ MISTAKES = [
     ("code.py", "supervisor.runtime.autoreload)", "supervisor.runtime.autoreloads)", '"autoreloads"'),
     ("lib/thruway_board/status.py", "neopixel_write.neopixel_write(self.io, colour)", "neopixel_write.neopixel_write(self.io)", "Missing positional argument"),
     ("lib/thruway_board/ports.py", "receiver_buffer_size=RX_BUFFER", "receive_buffer_size=RX_BUFFER", '"receive_buffer_size"'),
+    ("lib/thruway/core.py", "out.put3(port, status, d1, d2, length, RESERVE_OTHER)", "out.put4(port, status, d1, d2, length, RESERVE_OTHER)", '"put4"'),
 ]
 
 
