@@ -95,8 +95,8 @@ def read_board(drive):
 
 
 def check_board(board):
-    """InstallError when the board's CircuitPython is older than the oldest supported; else
-    a list of warnings (a board the pin map was not made for)."""
+    """InstallError when the board is not an RP2040 or its CircuitPython is older than the
+    oldest supported; else a list of warnings (none today)."""
     if board.older_than(OLDEST_CIRCUITPYTHON):
         oldest = "%d.%d.%d" % OLDEST_CIRCUITPYTHON
         raise InstallError(
@@ -105,13 +105,15 @@ def check_board(board):
             "then copy the .uf2 onto the RPI-RP2 drive), then run thruway install again"
             % (board.text, oldest, board.board_id or "raspberry_pi_pico")
         )
-    warnings = []
     if "rp2040" not in board.description.lower():
-        warnings.append(
-            "this board (%s) is not an RP2040: Thruway's pin map is for the Raspberry Pi Pico and the "
-            "Feather RP2040, so the firmware will not find its pins" % (board.description or board.board_id)
+        # The pin map, the PIO transmitter of out3/out4 and the timings are the RP2040's; an
+        # RP2350 (Pico 2) or an ESP32 would need their own, not yet written.
+        raise InstallError(
+            "this board (%s) is not an RP2040: Thruway runs on the Raspberry Pi Pico and the Feather "
+            "RP2040 only (its pin map and PIO transmitter are the RP2040's), so nothing was written"
+            % (board.description or board.board_id)
         )
-    return warnings
+    return []
 
 
 # ---- the plan ----------------------------------------------------------------------------
@@ -394,6 +396,11 @@ class Installer:
                 else "Nothing to do: the box already runs this version.",
             )
         )
+        if self.settings_errors:
+            # The firmware is on, but the box will keep its last good settings (or the default
+            # merger) until the musician's file is fixed: say so with the exit status.
+            self.say("thruway.toml on the drive has errors (above): the box will not use it until they are fixed")
+            return 1
         return 0
 
     def check_space(self, steps):
@@ -435,6 +442,7 @@ class Installer:
         return [], "libraries: %s to install with circup" % ", ".join(absent)
 
     def plan_settings(self):
+        self.settings_errors = 0  # mistakes found in the musician's kept thruway.toml
         target = os.path.join(self.drive, SETTINGS)
         if not os.path.exists(target):
             return Step("new", SETTINGS, os.path.join(self.root, SETTINGS), "the default settings: the studio's")
@@ -446,7 +454,12 @@ class Installer:
         except SettingsError as e:
             for line in e.errors:
                 self.say("  " + line)
-            return Step("keep", SETTINGS, note="your settings, kept as they are: %d error%s above; fix them, then run thruway check %s" % (len(e.errors), "" if len(e.errors) == 1 else "s", target))
+            self.settings_errors = len(e.errors)
+            return Step(
+                "keep",
+                SETTINGS,
+                note="your settings, kept as they are: %d error%s above; fix them, then run thruway check %s" % (len(e.errors), "" if len(e.errors) == 1 else "s", target),
+            )
         return Step("keep", SETTINGS, note="your settings, kept as they are: checked, ok")
 
     def carry_out(self, steps, settings_step):

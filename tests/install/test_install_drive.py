@@ -141,11 +141,14 @@ def test_code_py_is_written_last(drive, source, monkeypatch):
 
 
 def test_existing_settings_are_kept_and_checked(drive, source):
-    """The musician's thruway.toml is never overwritten; its mistakes are shown with their lines."""
+    """The musician's thruway.toml is never overwritten; its mistakes are shown with their lines,
+    and the install, done, exits 1: the box will not use that file until it is fixed."""
     mine = '[inputs]\nin1 = "Keys"\n[[route]]\nfrom = "Keys"\nto = "Typhoon"\n'
     (drive / "thruway.toml").write_text(mine)
     status, said = run(drive, source)
-    assert status == 0
+    assert status == 1
+    assert (drive / "code.py").exists() and (drive / "lib" / "thruway" / "core.py").exists()
+    assert "the box will not use it until they are fixed" in said
     assert (drive / "thruway.toml").read_text() == mine
     assert '%s:5: unknown output "Typhoon"' % (drive / "thruway.toml") in said
     assert "keep    thruway.toml (your settings, kept as they are: 1 error above" in said
@@ -181,10 +184,22 @@ def test_boot_out_is_read_like_circuitpython_writes_it():
     assert (board.version, board.board_id, board.description) == ((9, 2, 1), "raspberry_pi_pico", "Raspberry Pi Pico with rp2040")
 
 
-def test_a_board_that_is_not_an_rp2040_gets_a_warning():
-    board = parse_boot_out(boot_out("9.2.1", "Adafruit QT Py ESP32S2 with ESP32S2", "adafruit_qtpy_esp32s2"))
-    (warning,) = check_board(board)
-    assert "not an RP2040" in warning
+@pytest.mark.parametrize(
+    "description,board_id",
+    [
+        ("Adafruit QT Py ESP32S2 with ESP32S2", "adafruit_qtpy_esp32s2"),
+        ("Adafruit Feather ESP32-S3 No PSRAM with ESP32S3", "adafruit_feather_esp32s3_nopsram"),
+        ("Raspberry Pi Pico 2 with rp2350a", "raspberry_pi_pico2"),
+    ],
+)
+def test_a_board_that_is_not_an_rp2040_is_refused(drive, source, description, board_id):
+    """An ESP32-S3 or an RP2350 (Pico 2) is refused, before anything is written, with a line
+    saying which boards Thruway runs on."""
+    (drive / "boot_out.txt").write_text(boot_out("9.2.1", description, board_id))
+    with pytest.raises(InstallError) as e:
+        run(drive, source)
+    assert "is not an RP2040: Thruway runs on the Raspberry Pi Pico and the Feather RP2040 only" in str(e.value)
+    assert set(tree(drive)) == {"boot_out.txt"}
 
 
 def test_a_folder_that_is_not_a_circuitpy_drive_is_refused(tmp_path, source):
