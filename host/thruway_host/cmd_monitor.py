@@ -100,7 +100,7 @@ def add_parser(subparsers):
         help="show what the box sends and receives over USB, decoded and timestamped",
         description="Open the box's USB MIDI port and print each message it sends (%s), and each message "
         "forwarded to it from --from devices or the virtual port (%s), one line a message with the "
-        "time in seconds. Needs python-rtmidi (pip install 'thruway[midi]'). Ctrl-C stops." % (FROM_BOX, TO_BOX),
+        "time in seconds. Needs python-rtmidi (the command to install it is printed when it is missing). Ctrl-C stops." % (FROM_BOX, TO_BOX),
     )
     p.add_argument("--port", help="the box's MIDI port name, or part of it (default: the port named Thruway or CircuitPython)")
     p.add_argument("--from", dest="sources", action="append", default=[], metavar="DEVICE", help="a computer MIDI input (a keyboard) to forward to the box and show")

@@ -181,7 +181,7 @@ def add_parser(subparsers):
         description="Route a computer's MIDI interfaces through the same core as the box: --in and --out "
         "connect the box's ports (in1, in2, usb; out1-out4, usb; or the names the settings give them) "
         "to the computer's MIDI devices (a name or part of it; virtual:NAME opens a virtual port). "
-        "Needs python-rtmidi (pip install 'thruway[midi]'). Ctrl-C stops and sends panic.",
+        "Needs python-rtmidi (the command to install it is printed when it is missing). Ctrl-C stops and sends panic.",
     )
     p.add_argument("--settings", help="settings file (default: the box's defaults, a plain merger)")
     p.add_argument("--in", dest="inputs", action="append", default=[], metavar="PORT=DEVICE", help="an input of the box = a computer MIDI input")

@@ -53,6 +53,25 @@ class MidoSystem:
         return self.backend.open_output(name)
 
 
+def rtmidi_install_command():
+    """The command that installs python-rtmidi into the Python running this `thruway` (Thruway is
+    not on PyPI, so `pip install 'thruway[midi]'` cannot work): its pip, and the version range
+    the package's `midi` extra asks for."""
+    import shlex
+    import sys
+
+    wanted = "python-rtmidi"
+    try:
+        from importlib.metadata import requires
+
+        for requirement in requires("thruway") or ():
+            if requirement.startswith("python-rtmidi") and "extra" in requirement:
+                wanted = requirement.split(";", 1)[0].strip()
+    except Exception:  # no metadata (run from a bare checkout): the name alone will do
+        pass
+    return "%s -m pip install %s" % (shlex.quote(sys.executable), shlex.quote(wanted))
+
+
 def open_system(backend=BACKEND):
     """The computer's MIDI system, or MidiUnavailable saying clearly why there is none."""
     try:
@@ -60,8 +79,8 @@ def open_system(backend=BACKEND):
     except ImportError as e:
         raise MidiUnavailable(
             "MIDI ports need python-rtmidi, which is not installed or does not load (%s). "
-            "Install it with: pip install 'thruway[midi]' (on a 32-bit Raspberry Pi OS it builds from "
-            "source: first sudo apt install libasound2-dev)" % e
+            "Install it with: %s (on a 32-bit Raspberry Pi OS it builds from "
+            "source: first sudo apt install libasound2-dev)" % (e, rtmidi_install_command())
         )
     system = MidoSystem(chosen)
     try:
