@@ -109,9 +109,11 @@ def read_midi_file(path):
     return events
 
 
-def format_timed_text(timed, annotate=True):
+def format_timed_text(timed, annotate=True, sources=None, names=None):
     """Timed text for a list of (µs, byte) that an output sent: a line per message, realtime
-    bytes on lines of their own, in the exact order sent (readable back by parse_timed_text)."""
+    bytes on lines of their own, in the exact order sent (readable back by parse_timed_text).
+    With `sources` (per byte, the input it came from: -1 realtime, -2 the box itself) and
+    `names` (per input), each message's comment says which input it came from."""
     from thruway.midi import LENGTH
 
     lines = []
@@ -121,6 +123,7 @@ def format_timed_text(timed, annotate=True):
     n = len(timed)
     while i < n:
         t, b = timed[i]
+        first = i
         group = [b]
         i += 1
         note = None
@@ -159,6 +162,9 @@ def format_timed_text(timed, annotate=True):
         if annotate:
             if note is None:
                 note = describe_bytes(group) if (group[0] >= 0xF8 or owed == 0) else "start of a message cut by realtime"
+            if sources is not None and names is not None and group[0] < 0xF8:
+                src = sources[first]
+                note = ("from %s: " % names[src] if src >= 0 else "from the box: " if src == -2 else "") + (note or "")
             if note:
                 text = "%-28s # %s" % (text, note)
         lines.append(text)
@@ -166,16 +172,14 @@ def format_timed_text(timed, annotate=True):
 
 
 def describe_bytes(group):
-    """A short reading of a whole message, via mido."""
+    """A short reading of a whole message in the words `thruway monitor` uses (channels 1-16,
+    notes as C4 (60)), via mido."""
     import mido
 
+    from thruway_host.midiports import describe
+
     try:
-        msg = mido.Message.from_bytes(group)
+        mido.Message.from_bytes(group)
     except (ValueError, TypeError):
         return "incomplete message"
-    if msg.type == "sysex":
-        return "sysex, %d bytes" % len(group)
-    text = str(msg).replace(" time=0", "")
-    if hasattr(msg, "channel"):
-        text = text.replace("channel=%d" % msg.channel, "ch %d" % (msg.channel + 1))
-    return text
+    return " ".join(describe(group).split())

@@ -142,7 +142,7 @@ def cmd_replay(args):
     stats = replay.core.stats()
     if args.out:
         try:
-            write_outputs(args.out, sent, settings)
+            write_outputs(args.out, sent, settings, replay.sources)
         except OSError as e:
             print("thruway replay: cannot write the outputs into %s: %s" % (args.out, e.strerror or e), file=sys.stderr)
             return 1
@@ -152,17 +152,17 @@ def cmd_replay(args):
             name = settings.output_names[o]
             title = port_id if name == port_id else "%s (%s)" % (port_id, name)
             print("== %s: %d bytes" % (title, len(sent[o])))
-            text = format_timed_text(sent[o])
+            text = format_timed_text(sent[o], sources=replay.sources[o], names=settings.input_names)
             lines = text.splitlines()
             if args.limit and len(lines) > args.limit:
                 lines = lines[: args.limit] + ["... %d more lines (--limit 0 shows all)" % (len(lines) - args.limit)]
             for line in lines:
                 print("  " + line)
-    _print_problems(stats)
+    _print_problems(stats, settings)
     return 0
 
 
-def write_outputs(folder, sent, settings):
+def write_outputs(folder, sent, settings, sources):
     """DIR/<id>.bin and DIR/<id>.txt for each output (OSError when the folder cannot be made or
     written, or is a file)."""
     if os.path.exists(folder) and not os.path.isdir(folder):
@@ -173,20 +173,14 @@ def write_outputs(folder, sent, settings):
             f.write(bytes(b for _, b in sent[o]))
         with open(os.path.join(folder, port_id + ".txt"), "w", encoding="utf-8") as f:
             f.write("# %s (%s): %d bytes, times in ms\n" % (port_id, settings.output_names[o], len(sent[o])))
-            f.write(format_timed_text(sent[o]))
+            f.write(format_timed_text(sent[o], sources=sources[o], names=settings.input_names))
 
 
-def _print_problems(stats):
-    """Counters that are not zero, in a line each, so nothing is dropped silently."""
-    lines = []
-    for port, counters in stats["inputs"].items():
-        for k, v in counters.items():
-            if v and k != "messages":
-                lines.append("%s: %s %d" % (port + " in", k, v))
-    for port, counters in stats["outputs"].items():
-        for k, v in counters.items():
-            if v and k.startswith("dropped"):
-                lines.append("%s: %s %d" % (port + " out", k, v))
+def _print_problems(stats, settings):
+    """Counters that are not zero, in a line each and in words, so nothing is dropped silently."""
+    from thruway_host.counters import problem_lines
+
+    lines = problem_lines(stats, settings)
     if lines:
         print("counters:")
         for line in lines:

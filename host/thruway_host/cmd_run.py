@@ -132,18 +132,10 @@ class SoftBox:
             self.shutdown(sleep)
 
     def problems(self):
-        """Counters that are not zero, a line each (drops, stray bytes, clock from others)."""
-        stats = self.core.stats()
-        lines = []
-        for port, counters in stats["inputs"].items():
-            for k, v in counters.items():
-                if v and k != "messages":
-                    lines.append("%s in: %s %d" % (port, k, v))
-        for port, counters in stats["outputs"].items():
-            for k, v in counters.items():
-                if v and k.startswith("dropped"):
-                    lines.append("%s out: %s %d" % (port, k, v))
-        return lines
+        """Counters that are not zero, a line each in words (drops, stray bytes, clock from others)."""
+        from thruway_host.counters import problem_lines
+
+        return problem_lines(self.core.stats(), self.core.settings)
 
 
 def resolve(word, ids, names, kind):

@@ -8,6 +8,7 @@ from thruway.settings import SettingsError
 
 from thruway_host import sim as simulation
 from thruway_host.captures import CaptureError
+from thruway_host.counters import INPUT_WORDS, drops_in_words
 from thruway_host.traffic import CAPTURES_DIR, SCENARIOS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -166,7 +167,7 @@ def table(report):
         if not o["messages"] and not any(o["dropped_messages"].values()):
             continue
         name = port_id if o["name"] == port_id else "%s (%s)" % (port_id, o["name"])
-        drops = ", ".join("%s %d" % (k, v) for k, v in o["dropped_messages"].items() if v) or "none"
+        drops = drops_in_words(o["dropped_messages"])
         jitter = "-" if not o["clock_messages"] else "%s/%s" % (_ms(o["clock_jitter_p99_us"]), _ms(o["clock_jitter_max_us"]))
         lines.append(
             "%-22s %8d %7d  %-20s  %-13s %6d  %s"
@@ -187,7 +188,7 @@ def table(report):
     )
     for port_id, i in report["inputs"].items():
         if i["lost_bytes"] or i["counters"]:
-            extra = ", ".join("%s %d" % kv for kv in i["counters"].items())
+            extra = ", ".join("%d %s" % (v, INPUT_WORDS.get(k, k)) for k, v in i["counters"].items())
             if i["lost_bytes"]:
                 extra = "lost %d bytes (receive buffer full)" % i["lost_bytes"] + (", " + extra if extra else "")
             lines.append("%s in: %s" % (port_id, extra))

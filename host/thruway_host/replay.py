@@ -1,7 +1,7 @@
 """Replay captures through the core at wire speed: DIN bytes 320 µs apart, USB as it comes."""
 
 from thruway.core import Core
-from thruway.midi import N_OUTPUTS, OUT_USB, IN_USB, TICKS_MAX
+from thruway.midi import N_INPUTS, N_OUTPUTS, OUT_USB, IN_USB, TICKS_MAX
 
 BYTE_US = 320  # 10 bits at 31250 baud
 USB_CHUNK = 64
@@ -32,6 +32,7 @@ class Replay:
     def __init__(self, settings):
         self.core = Core(settings)
         self.sent = [[] for _ in range(N_OUTPUTS)]  # (µs the byte starts on the wire, byte)
+        self.sources = [[] for _ in range(N_OUTPUTS)]  # per byte sent: the input it came from (-1: realtime, -2: the box)
 
     def run(self, captures):
         """captures: {input port: [(µs, bytes)]}. Returns self.sent."""
@@ -55,14 +56,19 @@ class Replay:
             busy_until = []
             for o in range(N_OUTPUTS):
                 if o == OUT_USB:
+                    # USB takes whole messages as fast as they come: one at a time here (the
+                    # smallest room that gives one), so that each is known by its input.
                     while True:
-                        n = core.transmit(o, buf, USB_CHUNK)
+                        for room in (1, 2, 3):
+                            n = core.transmit(o, buf, room)
+                            if n:
+                                break
                         if not n:
                             break
-                        self.sent[o].extend((t, b) for b in buf[:n])
+                        self._note(o, t, buf, n)
                     continue
                 if wire_free[o] <= t and core.transmit(o, buf, 1):
-                    self.sent[o].append((t, buf[0]))
+                    self._note(o, t, buf, 1)
                     wire_free[o] = t + BYTE_US
                 if wire_free[o] > t:
                     busy_until.append(wire_free[o])
@@ -76,3 +82,10 @@ class Replay:
                 break
             t = min(upcoming)
         return self.sent
+
+    def _note(self, o, t, buf, n):
+        """Keep n bytes output o sent at t, and the input each came from."""
+        source = self.core.outputs[o].source
+        for b in buf[:n]:
+            self.sent[o].append((t, b))
+            self.sources[o].append(-1 if b >= 0xF8 else (source if source < N_INPUTS else -2))

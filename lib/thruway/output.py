@@ -72,6 +72,7 @@ class Output:
         self.whole = whole
         self.running_status = False
         self.current = -1  # source whose message is on the wire, -1 between messages
+        self.source = -1  # source of the last message started (for listings: which input)
         self.left = 0  # bytes of that message still to send; -1 inside a SysEx
         self.next_source = 0
         self.last_status = 0  # for running status on the wire
@@ -223,6 +224,7 @@ class Output:
                     s = (s + 1) & 3
                 if current < 0:
                     break
+                self.source = current
                 q = q0 + current
                 status = buf[q * QUEUE_BYTES + heads[q]]
                 if status == SYSEX:

@@ -78,3 +78,18 @@ def test_a_capture_line_without_its_time_is_warned():
     events = parse_timed_text("0 90 3C 64\n90 3C 64\n100 80 3C 40\n120 3C 40\n", "keys.txt", warnings)
     assert len(events) == 4
     assert warnings == ["keys.txt:2: warning: 90 3C 64 has no time: it reads as 90 ms, then 3C 64; write the time first, such as 0 90 3C 64"]
+
+
+def test_every_counter_has_words_and_the_guide_explains_them():
+    """Each counter the core keeps is printed in words (thruway_host.counters), and the guide's
+    "What the counters mean" explains each of those phrases."""
+    from thruway.core import Core
+    from thruway_host.counters import INPUT_WORDS, OUTPUT_WORDS
+
+    stats = Core().stats()
+    assert set(stats["inputs"]["in1"]) - {"messages"} == set(INPUT_WORDS)
+    assert set(k for k in stats["outputs"]["out1"] if k.startswith("dropped_")) == set(OUTPUT_WORDS)
+    with open(os.path.join(ROOT, "docs", "guide.md"), encoding="utf-8") as f:
+        guide = f.read().split("### What the counters mean", 1)[1].split("\n### ", 1)[0]
+    for words in list(INPUT_WORDS.values()) + list(OUTPUT_WORDS.values()):
+        assert "- *%s*: " % words in guide, words

@@ -133,12 +133,14 @@ def test_replay_studio_leaves_no_note_hanging(tmp_path):
 
 
 def test_replay_prints_a_listing_without_out(capsys):
-    """Without --out, replay prints each output's messages, timed and decoded."""
+    """Without --out, replay prints each output's messages, timed and decoded as monitor does
+    (notes as C4 (60)), each with the input it came from, and the counters in words."""
     assert main(studio_args()) == 0
     out = capsys.readouterr().out
     assert "== out2 (JU-06A):" in out
-    assert "note_on ch 1" in out
-    assert "in1 in: clock_dropped" in out
+    assert "  1000.960 94 45 5A            # from KeyStep: note on ch 5 A4 (69) vel 90\n" in out
+    assert "# from Analog Four: note on ch 5 A2 (45) vel 100" in out
+    assert out.endswith("counters:\n  in1 (KeyStep): 194 clock or transport messages from an input that is not the clock source (dropped)\n")
 
 
 def test_din_bytes_arrive_at_wire_speed():

@@ -54,7 +54,7 @@ def test_clock_comes_from_the_master_only():
     run_for(box, clock, 0.01)
     assert [m.type for m in outs[3].messages()] == ["start", "clock", "clock"]
     assert outs[0].sent == [] and outs[4].sent == []
-    assert "in1 in: clock_dropped 2" in box.problems()
+    assert "in1 (KeyStep): 2 clock or transport messages from an input that is not the clock source (dropped)" in box.problems()
 
 
 def test_din_outputs_keep_wire_speed():
