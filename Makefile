@@ -1,15 +1,21 @@
-# Thruway: `make demo` sets up and replays the studio; `make test` sets up and runs every test.
+# Thruway: `make demo` installs the runtime and replays the studio; `make test` installs everything and runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: setup demo test bench clean
 
+# Everything the tests, the bench and the hardware checks use (make test, make bench).
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The runtime alone: the core and the thruway command with mido (make demo).
+$(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -17,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: setup
+demo: $(VENV)/.runtime
 	$(VENV)/bin/thruway check thruway.toml
 	$(VENV)/bin/thruway replay --settings thruway.toml --limit 12 \
 		--in KeyStep=examples/captures/keystep.txt --in "Analog Four"=examples/captures/a4-sequencer.txt \

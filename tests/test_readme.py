@@ -17,7 +17,10 @@ def test_readme_opens_with_the_two_commands():
     assert "make demo" in first_block and "make test" in first_block
     with open(os.path.join(ROOT, "Makefile")) as f:
         make = f.read()
-    assert re.search(r"^demo: setup", make, re.M) and re.search(r"^test: setup", make, re.M)
+    assert re.search(r"^demo: \$\(VENV\)/\.runtime$", make, re.M) and re.search(r"^test: setup", make, re.M)
+    # make demo installs the runtime only (no extras: no dev tools, no npm); make test all of it.
+    runtime = make.split("$(VENV)/.runtime: pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert "pip install -q -e .\n" in runtime + "\n" and "[dev]" not in runtime and "npm" not in runtime
     with open(os.path.join(ROOT, ".ci", "run")) as f:
         assert "make test" in f.read()
 

@@ -11,7 +11,9 @@ from thruway_host.captures import CaptureError
 from thruway_host.counters import INPUT_WORDS, drops_in_words
 from thruway_host.traffic import CAPTURES_DIR, SCENARIOS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from thruway_host.resources import root
+
+ROOT = root()
 
 
 def add_parser(sub):

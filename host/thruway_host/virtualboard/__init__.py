@@ -20,6 +20,7 @@ import tempfile
 
 from thruway_board.pins import BOARDS, INPUTS, OUTPUTS, PINS
 
+from thruway_host.resources import root
 from thruway_host.virtualboard.clock import Clock, VirtualTimeUp
 from thruway_host.virtualboard.cost import CostModel
 from thruway_host.virtualboard.devices import BYTE_US, Drive, PinBank, UartRx, UartTx, UsbMidi
@@ -27,7 +28,7 @@ from thruway_host.virtualboard.devices import BYTE_US, Drive, PinBank, UartRx, U
 __all__ = ["VirtualBoard", "VirtualTimeUp", "CostModel", "Clock", "BYTE_US", "ROOT"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # the repository (code.py, boot.py)
+ROOT = root()  # the repository, or the installed copy of its files (code.py, boot.py)
 FAKES = ("board", "microcontroller", "busio", "digitalio", "rp2pio", "usb_midi", "supervisor", "storage", "neopixel_write")
 BOARD_IDS = {"pico": "raspberry_pi_pico", "feather_rp2040": "adafruit_feather_rp2040"}
 SHELL = "thruway_board"
