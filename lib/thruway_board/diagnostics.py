@@ -3,10 +3,9 @@
 from thruway.midi import INPUT_IDS, OUTPUT_IDS
 
 
-def _nonzero(counters, skip=(), prefix=""):
-    return ", ".join(
-        "%s %d" % (k[len(prefix) :] if k.startswith(prefix) else k, v) for k, v in sorted(counters.items()) if v and k not in skip
-    )
+def _nonzero(counters, words):
+    """The counters that are not zero, in words (those `words` has)."""
+    return ", ".join("%d %s" % (counters[k], text) for k, text in words.items() if counters.get(k))
 
 
 def report(loop):
@@ -29,16 +28,18 @@ def report(loop):
     if f["usb_discarded"]:
         usb += ", %d bytes dropped: no computer took them" % f["usb_discarded"]
     lines.append("bytes out since power-up: " + ", ".join(outs) + usb)
+    from thruway_board.words import INPUT_WORDS, OUTPUT_WORDS  # only in diagnostics: their text takes memory
+
     stats = loop.core.stats()
     for name in INPUT_IDS:
-        text = _nonzero(stats["inputs"][name], skip=("messages",))
+        text = _nonzero(stats["inputs"][name], INPUT_WORDS)
         if text:
             lines.append("%s since power-up: %d messages; %s" % (name, stats["inputs"][name]["messages"], text))
     for name in OUTPUT_IDS:
-        text = _nonzero(stats["outputs"][name], skip=("bytes", "deepest_queue"), prefix="dropped_")
+        text = _nonzero(stats["outputs"][name], OUTPUT_WORDS)
         if text:
             lines.append(
-                "%s dropped since power-up: %s (deepest queue %d bytes)" % (name, text, stats["outputs"][name]["deepest_queue"])
+                "%s since power-up: %s (deepest queue %d bytes)" % (name, text, stats["outputs"][name]["deepest_queue"])
             )
     if f["reloads"] or f["reload_errors"] or f["panics"]:
         lines.append(

@@ -29,7 +29,8 @@ def test_boot_names_usb_midi_thruway_and_turns_autoreload_off(vb):
 
 def test_holding_the_panic_button_at_power_up_chooses_maintenance_mode(vb):
     """Panic button held while the board starts: autoreload stays on, and code.py prints the
-    routing and, every 5 s, loop time (mean and worst), free memory, bytes per port and drops."""
+    routing and, every 5 s, loop time (mean and worst), free memory, bytes per port and the
+    core's counters in words."""
     vb.din(0).send(b"\x90\x3c\x64" * 50, at=vb.clock.now + 1 * S)
     power_up(vb, 11.0, hold_panic=True)
     assert vb.autoreload is True
@@ -41,6 +42,8 @@ def test_holding_the_panic_button_at_power_up_chooses_maintenance_mode(vb):
     assert len(reports) == 2
     assert "mean" in reports[0] and "worst" in reports[0] and "free memory" in reports[0]
     assert "bytes in since power-up: in1 150, in2 0, usb 0" in text
+    # The same key struck 50 times with no Note Off: past eight strikes, one is ended first.
+    assert "in1 since power-up: 50 messages; 42 notes ended early, a key struck a ninth time before its release" in text
     status = [level for t, level in vb.status_history() if t > vb.clock.now - 2 * S]
     assert status.count(1) == 2  # the slow blink: once a second
 
