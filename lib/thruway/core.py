@@ -7,6 +7,7 @@ from thruway.midi import (
     NOTE_ON,
     CONTROL_CHANGE,
     PROGRAM_CHANGE,
+    POLYTOUCH,
     SYSEX,
     SONG_POSITION,
     END_OF_EXCLUSIVE,
@@ -50,7 +51,7 @@ from thruway.output import (
     DROP_PEDAL_MODE,
     OWED_MOST,
 )
-from thruway.routes import Tables
+from thruway.routes import Tables, OUT_OF_MIDI, VELOCITY
 
 if MYPY:
     from typing import Any
@@ -69,7 +70,9 @@ IN_SENSING_DROPPED = const(8)  # Active Sensing filtered
 IN_RESET_DROPPED = const(9)  # System Reset (FF) filtered
 IN_SENSING_LOST = const(10)  # the input stopped its Active Sensing: its notes were released
 IN_STRIKES_ENDED = const(11)  # a key struck a ninth time unreleased: one strike was ended first
-N_IN_COUNTERS = const(12)
+IN_OUT_OF_RANGE = const(12)  # a note transposed outside 0-127, not sent
+IN_SCENE_SWITCHES = const(13)  # Program Changes that switched scene
+N_IN_COUNTERS = const(14)
 IN_COUNTER_NAMES = (
     "messages",
     "stray",
@@ -83,6 +86,8 @@ IN_COUNTER_NAMES = (
     "reset_dropped",
     "sensing_lost",
     "strikes_ended",
+    "out_of_range",
+    "scene_switches",
 )
 
 SENSING_SILENCE_MS = const(330)  # the 300 ms Active Sensing promise, plus a byte time of slack
@@ -102,6 +107,9 @@ COUNTER_WRAP = const(1 << 29)
 CLOCK_RESYNC_MS = const(100)
 CLOCK_SPAN = const(250000)  # 60000 ms * 100 / 24 clocks a beat
 INTERNAL = const(3)  # index of the box's own clock beside the inputs in the clock tables
+EMPTY = b""
+NO_SCENES = (-1,) * N_INPUTS  # per input, the Program Change status that switches scene
+SWITCH_ONLY = bytes((7, 0))  # a routing pair for no output (outputs are 0-4)
 WRAP_CHECK_MS = const(1000)
 
 
@@ -161,14 +169,22 @@ class Core:
         self.releasing = 0  # bit per input whose notes are being released as room allows
         self.settings = None  # type: Any
         self.tables = None  # type: Any
+        self.scene = -1
+        self.struck = None  # type: Any # per input and key, the velocity it was first struck at (layers only)
         self.apply(settings if settings is not None else default_settings())
 
     # ---- settings ---------------------------------------------------------------------
 
-    def apply(self, settings):
-        """Route by `settings` from now on. Returns the Note Offs owed to sounding notes whose
-        route changed, as (output, bytes) pairs; they are already queued on their outputs."""
-        tables = Tables(settings.routes)
+    def apply(self, settings, scene=-1):
+        """Route by `settings` from now on (with scenes, by its scene number `scene`; -1: the
+        scene of the same name as now, else the first). Returns the Note Offs owed to sounding
+        notes whose route changed, as (output, bytes) pairs; they are already queued."""
+        self.scene_status = NO_SCENES
+        if settings.scenes:
+            tables = self._scene_tables(settings, scene)
+        else:
+            tables = Tables(settings.routes)
+            self.scene = -1
         owed = []
         old = self.tables
         if old is not None:
@@ -180,13 +196,14 @@ class Core:
                     status = NOTE_ON | (key >> 7)
                     for out in range(N_OUTPUTS):
                         if (mask >> out) & 1:
-                            before = old.rewrites(port, status, out)
-                            if before != tables.rewrites(port, status, out):
-                                # A Note Off goes where its Note On went, as it was sent then,
-                                # one for each strike.
+                            v = self._velocity(port, key)
+                            before = old.rewrites(port, status, out, key & 0x7F, v)
+                            if before != tables.rewrites(port, status, out, key & 0x7F, v):
+                                # A Note Off goes where its Note On went, as it was sent then
+                                # (its channel, its key transposed as it was), one for each strike.
                                 for _ in range((h >> 5) + 1):
-                                    for st in before:
-                                        owed.append(self._owe(port, out, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
+                                    for st, note in before:
+                                        owed.append(self._owe(port, out, NOTE_OFF | (st & 0x0F), note, NOTE_OFF_VELOCITY))
                                 mask &= ~(1 << out)
                     held[key] = (h & HELD_MOST) | mask if mask else 0  # the strikes stay counted
                 for ch in range(16):
@@ -196,13 +213,17 @@ class Core:
                             before = old.rewrites(port, CONTROL_CHANGE | ch, out)
                             if before != tables.rewrites(port, CONTROL_CHANGE | ch, out):
                                 # Likewise a pedal down's pedal up.
-                                for st in before:
+                                for st, _ in before:
                                     owed.append(self._owe(port, out, st, CC_SUSTAIN, 0))
                                 mask &= ~(1 << out)
                     self.sustain[port * 16 + ch] = mask
         self.settings = settings
         self.tables = tables
         self.channel = tables.channel
+        if tables.layers and self.struck is None:
+            # Velocity layers: a key's Note Off must take the ways its Note On took, which
+            # its velocity chose.
+            self.struck = [bytearray(2048) for _ in range(N_INPUTS)]
         for output in self.outputs:
             output.running_status = bool((settings.running_status >> output.index) & 1) and not output.whole
             # Panic ends notes on every channel the routing has ever sent this output.
@@ -242,13 +263,69 @@ class Core:
         self._clock_rule()
         # What receive() needs of the routing, per input, in one tuple.
         self.routing = [
-            (self.held[port], tables.channel[port], self.clock_to[port], self.clock_outputs[port] & ~slow)
+            (
+                self.held[port],
+                tables.channel[port],
+                self.clock_to[port],
+                self.clock_outputs[port] & ~slow,
+                tables.form[port],
+                tables.forms,
+                self.struck[port] if self.struck else None,
+            )
             for port in range(N_INPUTS)
         ]
         self.sysex_timeout = settings.sysex_timeout_ms
         self.pass_sensing = settings.active_sensing
         self._recount_owed()
         return owed
+
+    def _scene_tables(self, settings, scene):
+        """The tables of a scene (compiled once per settings, so that a switch by Program
+        Change in the middle of the music only swaps them), and the switch armed."""
+        scenes = settings.scenes
+        if scene < 0:
+            scene = 0
+            now = self.scene_name()
+            for i in range(len(scenes)):
+                if now is not None and scenes[i][0].lower() == now.lower():
+                    scene = i
+        if settings.scene_tables is None:
+            switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
+            settings.scene_tables = []
+            for name, program, routes in scenes:
+                tables = Tables(settings.routes + routes)
+                channel = tables.channel[settings.scene_input]
+                if not channel[switch]:
+                    # The switching Program Change must reach receive()'s program branch
+                    # even where no route passes it: a pair for no output.
+                    channel[switch] = SWITCH_ONLY
+                settings.scene_tables.append(tables)
+            settings.scene_programs = bytearray(128)
+            for i in range(len(scenes)):
+                settings.scene_programs[scenes[i][1]] = i + 1
+        status = [-1] * N_INPUTS
+        status[settings.scene_input] = PROGRAM_CHANGE | settings.scene_channel
+        self.scene_status = status
+        self.scene = scene
+        return settings.scene_tables[scene]
+
+    def scene_name(self):
+        """The name of the scene the box routes by, or None (no scenes)."""
+        if self.settings is None or self.scene < 0:
+            return None
+        return self.settings.scenes[self.scene][0]
+
+    def _switch(self, port, program):
+        """A Program Change on the scenes' input and channel: switch to the scene of that
+        program (notes that lose their route get their Note Offs, as with new settings)."""
+        scene = self.settings.scene_programs[program] - 1
+        if scene >= 0 and scene != self.scene:
+            self.counters[port * N_IN_COUNTERS + IN_SCENE_SWITCHES] += 1
+            self.apply(self.settings, scene)
+
+    def _velocity(self, port, key):
+        """The velocity a sounding key was first struck at (0: not known, no velocity layers)."""
+        return self.struck[port][key] if self.struck else 0
 
     def _owe(self, port, out, status, d1, d2):
         """Queue a Note Off (or pedal up) owed on `out` after whatever `port` already queued
@@ -272,12 +349,13 @@ class Core:
             owed[q] = 0
         for port in range(N_INPUTS):
             held = self.held[port]
-            table = self.tables.channel[port]
+            tables = self.tables
             for key in sounding_keys(held):
                 h = held[key]
-                pairs = table[(NOTE_ON | (key >> 7)) - 0x80]
+                pairs = tables.channel[port][(NOTE_ON | (key >> 7)) - 0x80]
+                forms = tables.form[port][(NOTE_ON | (key >> 7)) - 0x80]
                 for k in range(0, len(pairs), 2):
-                    if (h >> pairs[k]) & 1:
+                    if (h >> pairs[k]) & 1 and tables.key(forms, k, key & 0x7F, self._velocity(port, key)) <= 127:
                         owed[(pairs[k] << 2) | port] += 3 * ((h >> 5) + 1)
             for ch in range(16):
                 mask = self.sustain[port * 16 + ch]
@@ -303,7 +381,7 @@ class Core:
         counters = self.counters
         base = port * N_IN_COUNTERS
         length = LENGTH
-        held, table, clock_to, clock_mask = self.routing[port]
+        held, table, clock_to, clock_mask, ftable, forms, struck = self.routing[port]
         qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues, owed = self.hot
         clock_ok = self.clock_ok
         clock_passes = clock_ok[port]
@@ -357,6 +435,7 @@ class Core:
                     # went, with the channel it was given then, whatever the filters say now,
                     # as many times as the key was struck.
                     pairs = table[(NOTE_ON | (status & 0x0F)) - 0x80]
+                    fx = ftable[(NOTE_ON | (status & 0x0F)) - 0x80]
                     h = held[key]
                     only = h & HELD_OUTPUTS
                     if not only:
@@ -370,15 +449,26 @@ class Core:
                     pairs = table[status - 0x80]
                     if not pairs:
                         continue
+                    fx = EMPTY
                     if kind == NOTE_ON:
+                        fx = ftable[status - 0x80]
                         if held[key]:
                             # The key is struck again before its release.
-                            pending |= self._restrike(port, key, status, d1, d2, pairs)
+                            pending |= self._restrike(port, key, status, d1, d2, pairs, fx)
                             continue
                         mode = 2
                         drop = DROP_NOTE_ON
                     elif kind == PROGRAM_CHANGE:
                         size = 2
+                        if status == self.scene_status[port]:
+                            # The scenes' Program Change switches scene, and goes on only
+                            # if the settings say so, by the new scene's routes.
+                            self._switch(port, d1)
+                            if not self.settings.scene_pass:
+                                continue
+                            held, table, clock_to, clock_mask, ftable, forms, struck = self.routing[port]
+                            clock_passes = clock_ok[port]
+                            pairs = table[status - 0x80]
                     elif kind == CONTROL_CHANGE and d1 == CC_SUSTAIN:
                         pending |= self._sustain(port, status, d2, pairs)
                         continue
@@ -393,6 +483,8 @@ class Core:
                         least = RESERVE_DROPPABLE
                         drop = DROP_DROPPABLE
                         size = length[status]
+                        if kind == POLYTOUCH:
+                            fx = ftable[status - 0x80]  # aftertouch follows its key
                 sent = 0
                 dropped = 0
                 last = len(pairs) - 2
@@ -401,6 +493,26 @@ class Core:
                     if not (only >> o) & 1:
                         continue
                     st = pairs[k + 1]
+                    nk = d1
+                    v = d2
+                    if fx and fx[k >> 1]:
+                        # A split, transpose or velocity change: the route's table gives the
+                        # key (and a Note On's velocity) it becomes.
+                        form = forms[fx[k >> 1]]
+                        nk = form[d1]
+                        if nk > 127:
+                            if nk == OUT_OF_MIDI and mode != 1:
+                                # Transposed outside 0-127: dropped, never clamped.
+                                counters[base + IN_OUT_OF_RANGE] += 1
+                            continue
+                        if mode == 2:
+                            # Never 0 (a Note Off), unless outside the route's velocities.
+                            v = form[VELOCITY + d2]
+                            if not v:
+                                continue
+                        elif mode == 1 and struck is not None and not form[VELOCITY + struck[key]]:
+                            # A velocity layer the key's Note On did not sound on.
+                            continue
                     q = (o << 2) | port
                     c = counts[q]
                     if mode == 1:
@@ -430,9 +542,9 @@ class Core:
                     j = heads[q] + c
                     qb = q * QUEUE_BYTES
                     qbuf[qb + (j & QUEUE_MASK)] = st
-                    qbuf[qb + ((j + 1) & QUEUE_MASK)] = d1
+                    qbuf[qb + ((j + 1) & QUEUE_MASK)] = nk
                     if size == 3:
-                        qbuf[qb + ((j + 2) & QUEUE_MASK)] = d2
+                        qbuf[qb + ((j + 2) & QUEUE_MASK)] = v
                     c += size
                     counts[q] = c
                     if c > deepest[o]:
@@ -440,6 +552,8 @@ class Core:
                     sent |= 1 << o
                 if mode == 2:
                     held[key] = sent
+                    if struck is not None:
+                        struck[key] = d2  # which velocity layers the key sounds on
                 pending |= sent
                 continue
             if b >= 0xF8:
@@ -503,7 +617,7 @@ class Core:
         if pending:
             queues.pending |= pending
 
-    def _restrike(self, port, key, status, d1, d2, pairs):
+    def _restrike(self, port, key, status, d1, d2, pairs, fx):
         """A key struck again while it sounds: the Note On goes to every output the key
         sounds on, or to none (so that each owes as many Note Offs as it got Note Ons), and
         only if each has room for it and its Note Off. Returns the outputs given it."""
@@ -517,9 +631,10 @@ class Core:
             self.counters[port * N_IN_COUNTERS + IN_STRIKES_ENDED] += 1
             for k in range(0, len(pairs), 2):
                 o = pairs[k]
-                if (mask >> o) & 1:
+                nk = self.tables.key(fx, k, d1, self._velocity(port, key))
+                if (mask >> o) & 1 and nk <= 127:
                     qs.owed[(o << 2) | port] -= 3
-                    if not self.outputs[o].put_owed(port, NOTE_OFF | (pairs[k + 1] & 0x0F), d1, NOTE_OFF_VELOCITY):
+                    if not self.outputs[o].put_owed(port, NOTE_OFF | (pairs[k + 1] & 0x0F), nk, NOTE_OFF_VELOCITY):
                         self.outputs[o].drops[DROP_NOTE_OFF] += 1
             h -= HELD_ONE
             held[key] = h
@@ -539,10 +654,18 @@ class Core:
                         if (mask >> x) & 1:
                             self.outputs[x].drops[DROP_NOTE_ON] += 1
                     return 0
+        first = self._velocity(port, key)
         for k in range(0, len(pairs), 2):
             o = pairs[k]
-            if (mask >> o) & 1:
-                self.outputs[o].put3(port, pairs[k + 1], d1, d2, 3, 0)
+            nk = self.tables.key(fx, k, d1, first)
+            if (mask >> o) & 1 and nk <= 127:
+                # Again the way the first strike went (its velocity chose the layers), at
+                # this strike's velocity as that way changes it.
+                v = d2
+                if fx and fx[k >> 1]:
+                    form = self.tables.forms[fx[k >> 1]]
+                    v = form[VELOCITY + d2] or form[VELOCITY + first] or 1
+                self.outputs[o].put3(port, pairs[k + 1], nk, v, 3, 0)
                 qs.owed[(o << 2) | port] += 3
         held[key] = h + HELD_ONE
         return mask
@@ -870,10 +993,11 @@ class Core:
         offs = []  # type: list
         held = self.held[port]
         qs = self.queues
-        table = self.tables.channel[port]
+        tables = self.tables
         for key in sounding_keys(held):
             h = held[key]
-            pairs = table[(NOTE_ON | (key >> 7)) - 0x80]
+            pairs = tables.channel[port][(NOTE_ON | (key >> 7)) - 0x80]
+            forms = tables.form[port][(NOTE_ON | (key >> 7)) - 0x80]
             while h:
                 for k in range(0, len(pairs), 2):
                     o = pairs[k]
@@ -883,8 +1007,9 @@ class Core:
                         self.releasing |= 1 << port
                         return offs
                 for k in range(0, len(pairs), 2):
-                    if (h >> pairs[k]) & 1:
-                        offs.append(self._owe(port, pairs[k], NOTE_OFF | (pairs[k + 1] & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY))
+                    note = tables.key(forms, k, key & 0x7F, self._velocity(port, key))
+                    if (h >> pairs[k]) & 1 and note <= 127:
+                        offs.append(self._owe(port, pairs[k], NOTE_OFF | (pairs[k + 1] & 0x0F), note, NOTE_OFF_VELOCITY))
                 h = h - HELD_ONE if h >= HELD_ONE else 0
             held[key] = 0
         self.releasing &= ~(1 << port)
@@ -897,8 +1022,8 @@ class Core:
             held = self.held[port]
             for key in sounding_keys(held):
                 if (held[key] >> out) & 1:
-                    for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), out):
-                        notes.add((st & 0x0F, key & 0x7F))
+                    for st, note in self.tables.rewrites(port, NOTE_ON | (key >> 7), out, key & 0x7F, self._velocity(port, key)):
+                        notes.add((st & 0x0F, note))
         return sorted(notes)
 
     def panic(self):
@@ -914,8 +1039,8 @@ class Core:
                 for o in range(N_OUTPUTS):
                     if (h >> o) & 1:
                         for _ in range((h >> 5) + 1):
-                            for st in self.tables.rewrites(port, NOTE_ON | (key >> 7), o):
-                                sent.append(self._panic_put(o, NOTE_OFF | (st & 0x0F), key & 0x7F, NOTE_OFF_VELOCITY, port))
+                            for st, note in self.tables.rewrites(port, NOTE_ON | (key >> 7), o, key & 0x7F, self._velocity(port, key)):
+                                sent.append(self._panic_put(o, NOTE_OFF | (st & 0x0F), note, NOTE_OFF_VELOCITY, port))
                 held[key] = 0
         for out in self.outputs:
             for ch in range(16):

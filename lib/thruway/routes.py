@@ -6,6 +6,9 @@ from thruway.midi import (
     CHANNEL_TYPE,
     T_SYSEX,
     T_COMMON,
+    NOTE_ON,
+    POLYTOUCH,
+    const,
 )
 
 
@@ -35,22 +38,37 @@ class Route:
         self.velocity_text = ""  # the curve's name as the settings wrote it, for describe()
 
 
+# In a route's note table (NOTE_FORM bytes): per key, the key it becomes, or one of these.
+NOT_IN_RANGE = const(255)  # outside the route's key range: not for this route
+OUT_OF_MIDI = const(254)  # transposed outside 0-127: not sent, counted
+VELOCITY = const(128)  # then per velocity, the velocity it becomes (0: outside the range)
+NOTE_FORM = const(256)
+
+
 class Tables:
     """Flat lookup tables: routing a message is an index and a short loop.
 
-    channel[input][status - 0x80] is a bytes of (output, rewritten status) pairs; sysex[input],
+    channel[input][status - 0x80] is a bytes of (output, rewritten status) pairs, and
+    form[input][status - 0x80] is empty or a bytes with a form per pair: 0 passes the message as
+    it is, f > 0 is forms[f], a NOTE_FORM-byte table a Note On or polyphonic aftertouch takes
+    its key (and a Note On its velocity) from; identical tables are shared. sysex[input],
     common[input] and reach[input] are output bit masks (reach: every output a route from that
     input names)."""
 
     def __init__(self, routes):
         empty = b""
         self.channel = []
+        self.form = []
+        self.forms = [None]
+        self.layers = False  # a form passes Note Ons only within a range of velocities
         self.sysex = [0] * N_INPUTS
         self.common = [0] * N_INPUTS
         self.reach = [0] * N_INPUTS
         self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
+        shared = {}  # a form's bytes -> its index
         for source in range(N_INPUTS):
-            pairs = [[] for _ in range(112)]  # type: list
+            # Per status, (output, rewritten status, what it does to notes) -> the keys it takes.
+            entries = [{} for _ in range(112)]  # type: list
             for route in routes:
                 if route.source != source:
                     continue
@@ -59,30 +77,112 @@ class Tables:
                     self.sysex[source] |= route.outputs
                 if route.types & T_COMMON:
                     self.common[source] |= route.outputs
+                span = route.high + 1 - route.low
                 for status in range(0x80, 0xF0):
                     ch = status & 0x0F
-                    if not (route.types & CHANNEL_TYPE[(status >> 4) - 8]):
+                    kind = status & 0xF0
+                    if not (route.types & CHANNEL_TYPE[(kind >> 4) - 8]):
                         continue
                     if not (route.channels >> ch) & 1:
                         continue
-                    new_status = status if route.channel < 0 else (status & 0xF0) | route.channel
-                    entry = pairs[status - 0x80]
+                    new_status = status if route.channel < 0 else kind | route.channel
+                    if not (kind == NOTE_ON or kind == POLYTOUCH):
+                        how = None
+                    elif kind == POLYTOUCH:
+                        how = (route.transpose,)  # aftertouch follows the key, not velocity
+                    else:
+                        how = (route.transpose, route.soft, route.hard, route.velocity)
+                    entry = entries[status - 0x80]
                     for out in range(N_OUTPUTS):
-                        # Two routes giving an output the same message send it once.
-                        if (route.outputs >> out) & 1 and not _has_pair(entry, out, new_status):
-                            entry.append(out)
-                            entry.append(new_status)
+                        if (route.outputs >> out) & 1:
+                            # Two routes giving an output the same message send it once: the
+                            # same change of note and velocity joins their key ranges.
+                            k = (out, new_status, how)
+                            keys = entry.get(k)
+                            if keys is None:
+                                keys = entry[k] = bytearray(128) if how else None
+                            if how:
+                                keys[route.low : route.high + 1] = b"\x01" * span
                             self.out_channels[out] |= 1 << (new_status & 0x0F)
-            self.channel.append([bytes(p) if p else empty for p in pairs])
+            table = []
+            form_table = []
+            for entry in entries:
+                pairs = bytearray()
+                forms = bytearray()
+                for (out, new_status, how), keys in sorted(entry.items(), key=_order):
+                    form = 0
+                    if how is not None:
+                        data = _form(how, keys)
+                        if data != _PLAIN:
+                            form = shared.get(data, 0)
+                            if not form:
+                                form = shared[data] = len(self.forms)
+                                self.forms.append(data)
+                                if min(data[VELOCITY + 1 :]) == 0:
+                                    self.layers = True
+                    pairs.append(out)
+                    pairs.append(new_status)
+                    forms.append(form)
+                table.append(bytes(pairs) if pairs else empty)
+                form_table.append(bytes(forms) if any(forms) else empty)
+            self.channel.append(table)
+            self.form.append(form_table)
 
-    def rewrites(self, source, status, out):
-        """The statuses a message `status` from `source` becomes on output `out` (sorted)."""
+    def rewrites(self, source, status, out, note=0, velocity=0):
+        """What a message `status` (with key `note`; for a Note On, struck at `velocity`, 0:
+        any) from `source` becomes on output `out`: the sorted (status, key) pairs."""
         pairs = self.channel[source][status - 0x80]
-        return sorted(pairs[i + 1] for i in range(0, len(pairs), 2) if pairs[i] == out)
+        forms = self.form[source][status - 0x80]
+        found = []
+        for i in range(0, len(pairs), 2):
+            if pairs[i] == out:
+                n = self.key(forms, i, note, velocity)
+                if n <= 127:
+                    found.append((pairs[i + 1], n))
+        found.sort()
+        return found
+
+    def key(self, forms, i, note, velocity=0):
+        """The key that `note` (struck at `velocity`, 0: any) becomes through the pair at `i`
+        of a status whose forms are `forms`; above 127 when it does not pass that way."""
+        if forms and forms[i >> 1]:
+            form = self.forms[forms[i >> 1]]
+            if velocity and not form[VELOCITY + velocity]:
+                return NOT_IN_RANGE
+            return form[note]
+        return note
 
 
-def _has_pair(entry, out, status):
-    for i in range(0, len(entry), 2):
-        if entry[i] == out and entry[i + 1] == status:
-            return True
-    return False
+def _order(item):
+    (out, status, how), _ = item
+    return (out, status, how is not None, repr(how))
+
+
+def _form(how, keys):
+    """The NOTE_FORM bytes of a route's change of notes: per key the key it becomes, then per
+    velocity the velocity it becomes."""
+    form = bytearray(NOTE_FORM)
+    shift = how[0]
+    for key in range(128):
+        if not keys[key]:
+            form[key] = NOT_IN_RANGE
+        elif 0 <= key + shift <= 127:
+            form[key] = key + shift
+        else:
+            # A transposed note outside 0-127 is dropped, not clamped: clamping would fold
+            # several keys onto one and leave notes stuck.
+            form[key] = OUT_OF_MIDI
+    for v in range(128):
+        form[VELOCITY + v] = v
+    if len(how) > 1:
+        soft, hard, curve = how[1], how[2], how[3]
+        for v in range(1, 128):
+            if v < soft or v > hard:
+                form[VELOCITY + v] = 0
+            elif curve is not None:
+                # A velocity change never turns a Note On into a Note Off.
+                form[VELOCITY + v] = curve[v] or 1
+    return bytes(form)
+
+
+_PLAIN = _form((0,), b"\x01" * 128)  # every key and velocity as it is

@@ -23,8 +23,10 @@ SYSEX_TIMEOUT_MS = 300
 SYSEX_TIMEOUT_RANGE = (20, 5000)
 NAME_LENGTH = 32
 
-SECTIONS = ("inputs", "outputs", "clock", "route", "options")
-ROUTE_KEYS = ("from", "to", "channels", "channel", "types")
+SECTIONS = ("inputs", "outputs", "clock", "route", "options", "scenes", "scene")
+SCENES_KEYS = ("switch", "channel", "pass")
+SCENE_KEYS = ("name", "program", "route")
+ROUTE_KEYS = ("from", "to", "channels", "channel", "types", "notes", "transpose", "velocities", "velocity")
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _FLATS = {"DB": 1, "EB": 3, "GB": 6, "AB": 8, "BB": 10}
 CURVES = ("soft", "hard")
@@ -47,6 +49,14 @@ class Settings:
         self.clock_divide = None  # per output, send every Nth clock (None: every clock everywhere)
         self.tempo = TEMPO  # the internal clock's tempo, in hundredths of a BPM
         self.transport = -1  # the input whose Start/Stop start and stop the internal clock
+        # Scenes: [name, program (0-127), routes] each, used beside `routes`; a Program Change
+        # from `scene_input` on `scene_channel` switches to the scene of that program.
+        self.scenes = []
+        self.scene_input = -1
+        self.scene_channel = 0
+        self.scene_pass = False
+        self.scene_tables = None  # the core's compiled tables per scene, made once
+        self.scene_programs = None  # per program 0-127, its scene number + 1 (0: none)
         self.running_status = 0  # mask of DIN outputs that use running status
         self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
         self.active_sensing = False
@@ -184,12 +194,12 @@ class _Checker:
 
     def settings(self, doc):
         s = Settings()
-        self.unknown_keys(doc, (), SECTIONS, "the settings (sections are [inputs], [outputs], [clock], [[route]], [options])")
+        self.unknown_keys(doc, (), SECTIONS, "the settings (sections are [inputs], [outputs], [clock], [[route]], [options], [scenes], [[scene]])")
         for key in self.in_order(doc, ()):
             value = doc[key]
-            if key == "route":
+            if key == "route" or key == "scene":
                 if not isinstance(value, list):
-                    self.error((key,), "route must be written as [[route]] tables, one per route")
+                    self.error((key,), "%s must be written as [[%s]] tables, one per %s" % (key, key, key))
             elif key in SECTIONS and not isinstance(value, dict):
                 self.error((key,), "%s must be a table: write [%s] on a line of its own, then its keys" % (key, key))
         s.input_names = self.names(doc.get("inputs"), "inputs", INPUT_IDS)
@@ -209,9 +219,76 @@ class _Checker:
             for i, route in enumerate(routes):
                 if isinstance(route, dict):
                     s.routes.extend(self.route(route, ("route", i)))
-        elif routes is None:
+        elif routes is None and not isinstance(doc.get("scene"), list):
             s.routes = default_settings().routes
+        self.scenes(doc, s)
         return s
+
+    def scenes(self, doc, s):
+        """[scenes] switch, channel, pass and the [[scene]] tables: name, program, [[scene.route]]."""
+        scenes = doc.get("scene")
+        head = doc.get("scenes")
+        if not isinstance(scenes, list):
+            if isinstance(head, dict):
+                self.error(("scenes",), "[scenes] says how to switch scenes, but there is no [[scene]]: add one, or remove [scenes]")
+            return
+        if not isinstance(head, dict) or "switch" not in head:
+            self.error(("scene", 0), 'scenes are switched by a Program Change: add [scenes] with switch = %s and channel = 16' % _q(self.input_names[0]))
+            head = {}
+        self.unknown_keys(head, ("scenes",), SCENES_KEYS, "[scenes]")
+        if "switch" in head:
+            s.scene_input = self.port(head["switch"], ("scenes", "switch"), self.inputs, self.outputs, "input", self.input_names, INPUT_IDS)
+        if "channel" not in head:
+            if "switch" in head:
+                self.error(("scenes", "switch"), "[scenes] needs the channel of the Program Changes that switch scenes: channel = 16")
+        else:
+            s.scene_channel = self.channel_number(head["channel"], ("scenes", "channel"), "channel")
+        if "pass" in head:
+            if not isinstance(head["pass"], bool):
+                self.error(("scenes", "pass"), "pass is true (the Program Change also goes on, by the routes) or false")
+            else:
+                s.scene_pass = head["pass"]
+        names = {}
+        programs = {}
+        for i, scene in enumerate(scenes):
+            path = ("scene", i)
+            if not isinstance(scene, dict):
+                continue
+            self.unknown_keys(scene, path, SCENE_KEYS, "[[scene]]")
+            name = scene.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.error(path, 'each [[scene]] needs a name in quotes: name = "Song %d"' % (i + 1))
+                name = "scene %d" % (i + 1)
+            name = name.strip()
+            if name.lower() in names:
+                self.error(path + ("name",), "the scene name %s is used twice (also on line %d): give each scene its own name" % (_q(name), names[name.lower()]))
+            names[name.lower()] = self.lines.get(path + ("name",), 0)
+            program = i
+            if "program" in scene:
+                value = scene["program"]
+                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 128:
+                    self.error(path + ("program",), "program is the Program Change number that chooses this scene, 1-128: program = %d" % (i + 1))
+                else:
+                    program = value - 1
+            if program in programs:
+                free = 0
+                while free in programs or free == program:
+                    free += 1
+                self.error(
+                    path + ("program" if "program" in scene else "name",),
+                    "program %d already chooses the scene %s: give this scene another, such as program = %d"
+                    % (program + 1, _q(programs[program]), free + 1),
+                )
+            programs[program] = name
+            routes = []
+            value = scene.get("route", [])
+            if not isinstance(value, list):
+                self.error(path + ("route",), "a scene's routes are written as [[scene.route]] tables, one per route")
+                value = []
+            for j, route in enumerate(value):
+                if isinstance(route, dict):
+                    routes.extend(self.route(route, path + ("route", j)))
+            s.scenes.append([name, program, routes])
 
     def names(self, table, section, ids):
         names = list(ids)
@@ -638,14 +715,14 @@ def _distance(a, b):
     return prev[len(b)]
 
 
-def describe(settings):
-    """The routing in plain words, a line each, as `thruway check` prints it."""
+def _route_words(settings, routes):
+    """A line per route, in plain words."""
     from thruway.midi import type_names
 
     inputs = settings.input_names
     outputs = settings.output_names
     lines = []
-    for r in settings.routes:
+    for r in routes:
         chans = _channel_words(r.channels)
         left = inputs[r.source] + ("" if chans == "all channels" else " " + chans)
         targets = ", ".join(outputs[o] for o in range(N_OUTPUTS) if (r.outputs >> o) & 1)
@@ -660,7 +737,23 @@ def describe(settings):
         if r.velocity is not None:
             types += "; velocity %s" % getattr(r, "velocity_text", "changed")
         lines.append("%s -> %s (%s)" % (left, right, types))
-    if not settings.routes:
+    return lines
+
+
+def describe(settings):
+    """The routing in plain words, a line each, as `thruway check` prints it."""
+    inputs = settings.input_names
+    outputs = settings.output_names
+    lines = _route_words(settings, settings.routes)
+    for name, program, routes in settings.scenes:
+        lines.append("scene %s (program %d):" % (_q(name), program + 1))
+        lines.extend("  " + line for line in _route_words(settings, routes))
+    if settings.scenes:
+        lines.append(
+            "scenes switched by: %s ch %d program changes%s"
+            % (inputs[settings.scene_input], settings.scene_channel + 1, ", also passed on" if settings.scene_pass else "")
+        )
+    if not settings.routes and not settings.scenes:
         lines.append("no routes: nothing passes")
     if settings.clock_source == CLOCK_NONE:
         lines.append("clock: none passes")

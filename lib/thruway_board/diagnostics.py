@@ -41,6 +41,10 @@ def report(loop):
             lines.append(
                 "%s since power-up: %s (deepest queue %d bytes)" % (name, text, stats["outputs"][name]["deepest_queue"])
             )
+    scene = loop.core.scene_name()
+    if scene is not None:
+        n = sum(c["scene_switches"] for c in stats["inputs"].values())
+        lines.append('scene: "%s" (%d switch%s since power-up)' % (scene, n, "" if n == 1 else "es"))
     if f["reloads"] or f["reload_errors"] or f["panics"]:
         lines.append(
             "settings applied %d times, refused %d times; panic %d times" % (f["reloads"], f["reload_errors"], f["panics"])

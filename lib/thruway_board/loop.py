@@ -124,6 +124,8 @@ class Loop:
             self.say("  " + line)
         if self.maintenance:
             self.say("Maintenance mode: autoreload on; loop figures every %d s. Routing:" % (DIAGNOSTICS_MS // 1000))
+            if self.core.scene_name() is not None:
+                self.say("  now in" + self.scene_words()[1:])
             for line in describe(self.core.settings):
                 self.say("  " + line)
         if self.button is not None:
@@ -153,7 +155,15 @@ class Loop:
         if self.size == MISSING:
             return head + "no %s, default routing (both DIN inputs to every output, USB to the DIN outputs)" % name
         routes = len(settings.routes)
-        return head + "%s loaded, %d route%s" % (name, routes, "" if routes == 1 else "s")
+        return head + "%s loaded, %d route%s%s" % (name, routes, "" if routes == 1 else "s", self.scene_words())
+
+    def scene_words(self):
+        """', scene "Verse" (1 of 3)' when the settings have scenes, else nothing."""
+        name = self.core.scene_name()
+        settings = self.core.settings
+        if name is None or settings is None:
+            return ""
+        return ', scene "%s" (%d of %d)' % (name, self.core.scene + 1, len(settings.scenes))
 
     # ---- the loop ---------------------------------------------------------------------
 
@@ -347,11 +357,12 @@ class Loop:
             self.reloads += 1
             routes = len(settings.routes)
             self.say(
-                "Thruway: %s applied, %d route%s; %d Note Off%s sent for notes whose route changed"
+                "Thruway: %s applied, %d route%s%s; %d Note Off%s sent for notes whose route changed"
                 % (
                     self.file.name,
                     routes,
                     "" if routes == 1 else "s",
+                    self.scene_words(),
                     len(owed),
                     "" if len(owed) == 1 else "s",
                 )

@@ -16,14 +16,28 @@ from thruway.settings import Settings, CLOCK_AUTO, CLOCK_NONE  # noqa: E402
 
 PROFILE = hsettings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
-route = st.builds(
-    Route,
-    source=st.integers(0, N_INPUTS - 1),
-    outputs=st.integers(1, 31),
-    channels=st.integers(1, 0xFFFF),
-    channel=st.integers(-1, 15),
-    types=st.integers(1, 255),
-)
+@st.composite
+def route(draw):
+    """A route, sometimes with a key range, a transpose that may push keys outside 0-127, a
+    velocity range or a velocity curve."""
+    r = Route(
+        draw(st.integers(0, N_INPUTS - 1)),
+        draw(st.integers(1, 31)),
+        channels=draw(st.integers(1, 0xFFFF)),
+        channel=draw(st.integers(-1, 15)),
+        types=draw(st.integers(1, 255)),
+    )
+    if draw(st.booleans()):
+        r.low = draw(st.sampled_from([0, 1, 60, 61, 62, 126]))
+        r.high = draw(st.integers(r.low, 127))
+        r.transpose = draw(st.sampled_from([0, 0, 1, -1, 12, -12, 64, -64, 127, -127]))
+        r.soft = draw(st.sampled_from([1, 1, 64, 100]))
+        r.hard = draw(st.sampled_from([127, 127, 100, 64]))
+        r.velocity = draw(st.sampled_from([None, bytes([100] * 128), bytes(range(128))]))
+    return r
+
+
+route = route()
 
 
 @st.composite
@@ -34,6 +48,12 @@ def any_settings(draw):
     s.clock_outputs = draw(st.sampled_from([-1, 0, 1, 3, 16, 31]))
     s.running_status = draw(st.integers(0, 15))
     s.active_sensing = draw(st.booleans())
+    if draw(st.booleans()):
+        # Scenes, switched by Program Changes 0-2 on one input's channel 1-4.
+        s.scenes = [["scene %d" % i, i, draw(st.lists(route, max_size=3))] for i in range(draw(st.integers(1, 3)))]
+        s.scene_input = draw(st.integers(0, N_INPUTS - 1))
+        s.scene_channel = draw(st.integers(0, 3))
+        s.scene_pass = draw(st.booleans())
     return s
 
 
@@ -197,10 +217,11 @@ def playing(draw, keys=4, steps_max=60):
     steps = []
     down = {}  # (port, channel, note): strikes not yet released
     for _ in range(draw(st.integers(0, steps_max))):
-        kind = draw(st.sampled_from(["on", "on", "off", "off", "out", "apply", "panic", "rt"]))
+        kind = draw(st.sampled_from(["on", "on", "off", "off", "out", "apply", "panic", "rt", "program"]))
         port = draw(st.integers(0, N_INPUTS - 1))
         if kind == "on":
-            ch, note = draw(st.integers(0, 3)), draw(st.integers(60, 60 + keys - 1))
+            # Keys near middle C, and at both ends, where a transpose pushes them out of 0-127.
+            ch, note = draw(st.integers(0, 3)), draw(st.sampled_from([0, 1, 126, 127] + list(range(60, 60 + keys))))
             if down.get((port, ch, note), 0) < 8:  # the box counts up to eight strikes a key
                 steps.append(("in", port, bytes([0x90 | ch, note, draw(st.integers(1, 127))])))
                 down[(port, ch, note)] = down.get((port, ch, note), 0) + 1
@@ -217,6 +238,8 @@ def playing(draw, keys=4, steps_max=60):
             steps.append(("apply", draw(any_settings()), 0))
         elif kind == "panic":
             steps.append(("panic", 0, 0))
+        elif kind == "program":  # a scene switch, where the settings have scenes
+            steps.append(("in", port, bytes([0xC0 | draw(st.integers(0, 3)), draw(st.integers(0, 2))])))
         elif kind == "rt":
             steps.append(("in", port, b"\xf0\x7d\x01" if draw(st.booleans()) else b"\xf7"))
     # The player lets go of every strike still down.
@@ -271,7 +294,8 @@ def assert_room_owed_is_what_sounds(core):
 def test_no_note_left_hanging(s, steps):
     """Once the player has let go of every key, however often each was struck before its
     release, no output has a note sounding, even on a synth that gives each Note On a voice of
-    its own, whatever the settings changes and panics in between; no Note Off is dropped."""
+    its own, whatever the settings changes, scene switches (splits, transposes and velocity layers
+    among them) and panics in between; no Note Off is dropped."""
     core = Core(s)
     outputs = perform(core, steps, s.running_status)
     for o, messages in enumerate(outputs):

@@ -94,7 +94,9 @@ def test_the_guide_has_its_recipes():
         "### A feedback loop",
     ):
         assert title in text, title
-    assert "Splits by note range do not exist yet" in text
+    for recipe in ("### The Rytm at half time", "### The box as master when the A4 is off", "### A scene per song"):
+        assert recipe in text, recipe
+    assert 'notes = "C4-G9"' in text and "transpose = -24" in text
     assert len([e for e in examples() if e[2] is not None]) >= 6
 
 

@@ -49,6 +49,27 @@ def errors_of(text):
         ('[clock]\nsource = "internal"\ntempo = "92.125"\n', 9, "at most two decimals"),
         ('[clock]\nsource = "KeyStep"\ntempo = 120\n', 9, 'write source = "internal" above it'),
         ('[clock]\nsource = "internal"\ntransport = "JU-06A"\n', 9, '"JU-06A" is not an input here: transport takes'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nnotes = "B3-C1"\n', 10, 'write the lower key first, "C1-B3"'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nnotes = "H1-C3"\n', 10, 'is not a key range: notes is a key range such as notes = "C1-B3"'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nnotes = "C1-C10"\n', 10, "is not a key range"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nnotes = [36, 59]\n', 10, 'notes = "36-59"'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\ntranspose = 200\n', 10, "transpose is a number of semitones from -127 to 127"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\ntranspose = "-12"\n', 10, "transpose = -12"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nvelocity = 0\n', 10, "velocity 0 is outside 1-127"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nvelocity = "500%"\n', 10, "1% to 400%"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nvelocity = "hrad"\n', 10, "did you mean hard?"),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nvelocities = "127-100"\n', 10, 'velocities = "100-127"'),
+        ('[[route]]\nfrom = "KeyStep"\nto = "out1"\nvelocities = "loud"\n', 10, "a range of velocities 1-127"),
+        ('[[scene]]\nname = "Verse"\n', 7, "add [scenes] with switch ="),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 16\n', 7, "there is no [[scene]]"),
+        ('[scenes]\nswitch = "KeyStep"\n[[scene]]\nname = "A"\n', 8, "needs the channel of the Program Changes"),
+        ('[scenes]\nswitch = "JU-06A"\nchannel = 1\n[[scene]]\nname = "A"\n', 8, '"JU-06A" is not an input here: switch takes'),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\n[[scene]]\nprogram = 1\n', 10, "each [[scene]] needs a name"),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\n[[scene]]\nname = "A"\n[[scene]]\nname = "a"\n', 13, 'the scene name "a" is used twice'),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\n[[scene]]\nname = "A"\nprogram = 2\n[[scene]]\nname = "B"\n', 14, 'program 2 already chooses the scene "A": give this scene another, such as program = 1'),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\n[[scene]]\nname = "A"\nprogram = 0\n', 12, "1-128"),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\n[[scene]]\nname = "A"\n[[scene.route]]\nfrom = "KeyStep"\nto = "JU06A"\n', 14, "did you mean JU-06A?"),
+        ('[scenes]\nswitch = "KeyStep"\nchannel = 1\npas = true\n[[scene]]\nname = "A"\n', 10, "did you mean pass?"),
         ("[route]\nfrom = 1\n", 7, "[[route]]"),
         ('[outputs2]\nx = 1\n', 7, "unknown key \"outputs2\""),
     ],
@@ -181,6 +202,38 @@ def test_internal_clock_settings():
     assert (s.clock_source, s.tempo, s.transport) == (CLOCK_INTERNAL, 9250, 0)
     assert "clock and transport: the box at 92.5 BPM (started and stopped by KeyStep) -> every output" in describe(s)
     assert load(HEAD + '[clock]\nsource = "internal"\n').tempo == 12000
+
+
+def test_split_transpose_and_velocity_in_words():
+    """A route's key range (by name or number, C4 = 60), transpose and velocity are read and
+    described the way a musician writes them."""
+    s = load(HEAD + '[[route]]\nfrom = "KeyStep"\nto = "JU-06A"\nnotes = "C#1-Bb3"\ntranspose = 12\n'
+             'velocities = "100-127"\nvelocity = "80%"\n[[route]]\nfrom = "KeyStep"\nto = "out1"\nnotes = "60"\n')
+    a, b = s.routes
+    assert (a.low, a.high, a.transpose, a.soft, a.hard) == (25, 58, 12, 100, 127)
+    assert a.velocity[1] == 1 and a.velocity[100] == 80 and a.velocity[127] == 102
+    assert (b.low, b.high) == (60, 60)
+    assert describe(s)[:2] == [
+        "KeyStep C#1-A#3 -> JU-06A (all messages; transpose +12; velocities 100-127; velocity 80%)",
+        "KeyStep C4 -> Analog Four (all messages)",
+    ]
+
+
+def test_scenes_in_words():
+    """Scenes are read with their names, programs and routes, beside the routes of every
+    scene, and described with what switches them."""
+    s = load(HEAD + '[scenes]\nswitch = "Analog Four"\nchannel = 9\n[[route]]\nfrom = "KeyStep"\nto = "out1"\n'
+             '[[scene]]\nname = "Verse"\n[[scene.route]]\nfrom = "KeyStep"\nto = "JU-06A"\nchannels = 5\n'
+             '[[scene]]\nname = "Chorus"\nprogram = 5\n')
+    assert [(name, program, len(routes)) for name, program, routes in s.scenes] == [("Verse", 0, 1), ("Chorus", 4, 0)]
+    assert (s.scene_input, s.scene_channel, s.scene_pass) == (1, 8, False)
+    assert describe(s)[:5] == [
+        "KeyStep -> Analog Four (all messages)",
+        'scene "Verse" (program 1):',
+        "  KeyStep ch 5 -> JU-06A (all messages)",
+        'scene "Chorus" (program 5):',
+        "scenes switched by: Analog Four ch 9 program changes",
+    ]
 
 
 def test_suggest_spots_small_slips():

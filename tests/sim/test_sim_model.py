@@ -106,7 +106,7 @@ def test_the_saturated_case_drops_no_realtime_and_no_note_off_and_counts_every_d
 def test_realtime_passes_inside_a_sysex_dump_on_din_but_waits_for_its_end_on_usb():
     """A SysEx dump with clock playing: on DIN the clock goes between the dump's bytes (it
     strays no more than a pass and the bytes let ahead); on USB it waits for the message
-    boundary (rule 18), so there it strays by up to a whole SysEx."""
+    boundary (merging rule 22), so there it strays by up to a whole SysEx."""
     settings, captures = scenario("sysex")
     model = LoopModel(**KEEPING_UP)
     report = Sim(settings, model).run(captures).report()
