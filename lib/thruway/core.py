@@ -305,7 +305,7 @@ class Core:
                 settings.scene_programs[scenes[i][1]] = i + 1
         status = [-1] * N_INPUTS
         status[settings.scene_input] = PROGRAM_CHANGE | settings.scene_channel
-        self.scene_status = status
+        self.scene_status = tuple(status)
         self.scene = scene
         return settings.scene_tables[scene]
 

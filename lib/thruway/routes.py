@@ -1,6 +1,7 @@
 """Routing compiled from the settings into lookup tables: per input and status byte, where it goes."""
 
 from thruway.midi import (
+    MYPY,
     N_INPUTS,
     N_OUTPUTS,
     CHANNEL_TYPE,
@@ -10,6 +11,10 @@ from thruway.midi import (
     POLYTOUCH,
     const,
 )
+
+
+if MYPY:
+    from typing import Any
 
 
 class Route:
@@ -65,7 +70,7 @@ class Tables:
         self.common = [0] * N_INPUTS
         self.reach = [0] * N_INPUTS
         self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
-        shared = {}  # a form's bytes -> its index
+        shared = {}  # type: dict # a form's bytes -> its index
         for source in range(N_INPUTS):
             # Per status, (output, rewritten status, what it does to notes) -> the keys it takes.
             entries = [{} for _ in range(112)]  # type: list
@@ -86,8 +91,9 @@ class Tables:
                     if not (route.channels >> ch) & 1:
                         continue
                     new_status = status if route.channel < 0 else kind | route.channel
+                    how = None  # type: Any
                     if not (kind == NOTE_ON or kind == POLYTOUCH):
-                        how = None
+                        pass
                     elif kind == POLYTOUCH:
                         how = (route.transpose,)  # aftertouch follows the key, not velocity
                     else:

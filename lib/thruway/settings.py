@@ -248,8 +248,8 @@ class _Checker:
                 self.error(("scenes", "pass"), "pass is true (the Program Change also goes on, by the routes) or false")
             else:
                 s.scene_pass = head["pass"]
-        names = {}
-        programs = {}
+        names = {}  # type: dict
+        programs = {}  # type: dict
         for i, scene in enumerate(scenes):
             path = ("scene", i)
             if not isinstance(scene, dict):

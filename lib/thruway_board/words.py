@@ -13,6 +13,8 @@ INPUT_WORDS = {
     "reset_dropped": "System Reset bytes (filtered)",
     "sensing_lost": "times the input stopped its Active Sensing, as if unplugged (its notes were ended)",
     "strikes_ended": "notes ended early, a key struck a ninth time before its release",
+    "out_of_range": "notes transposed outside 0-127 (not sent)",
+    "scene_switches": "Program Changes that switched scene",
 }
 
 # Per output, the drops: what was not sent, and why.
