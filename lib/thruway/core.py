@@ -72,7 +72,8 @@ IN_SENSING_LOST = const(10)  # the input stopped its Active Sensing: its notes w
 IN_STRIKES_ENDED = const(11)  # a key struck a ninth time unreleased: one strike was ended first
 IN_OUT_OF_RANGE = const(12)  # a note transposed outside 0-127, not sent
 IN_SCENE_SWITCHES = const(13)  # Program Changes that switched scene
-N_IN_COUNTERS = const(14)
+IN_LOOP_STOPPED = const(14)  # the box's own Note Ons came back here: the routes to its output stopped
+N_IN_COUNTERS = const(15)
 IN_COUNTER_NAMES = (
     "messages",
     "stray",
@@ -88,6 +89,7 @@ IN_COUNTER_NAMES = (
     "strikes_ended",
     "out_of_range",
     "scene_switches",
+    "loop_stopped",
 )
 
 SENSING_SILENCE_MS = const(330)  # the 300 ms Active Sensing promise, plus a byte time of slack
@@ -110,6 +112,10 @@ INTERNAL = const(3)  # index of the box's own clock beside the inputs in the clo
 EMPTY = b""
 NO_SCENES = (-1,) * N_INPUTS  # per input, the Program Change status that switches scene
 SWITCH_ONLY = bytes((7, 0))  # a routing pair for no output (outputs are 0-4)
+# The loop guard: a Note On the box sent an output, back on the input of the same name within
+# ECHO_MS, ECHO_STREAK times more often than not, is an instrument echoing the box (soft thru).
+ECHO_MS = const(20)
+ECHO_STREAK = const(8)
 WRAP_CHECK_MS = const(1000)
 
 
@@ -169,6 +175,12 @@ class Core:
         self.releasing = 0  # bit per input whose notes are being released as room allows
         self.settings = None  # type: Any
         self.tables = None  # type: Any
+        self.loops = 0  # outputs whose routes the loop guard stopped
+        self.loop_from = [-1] * N_OUTPUTS  # ...and per output, the input its echo came back on
+        self.echo_out = [-1] * N_INPUTS  # per input, the output of the same name it is watched for
+        self.echo_last = [0] * N_OUTPUTS  # per watched output, the last Note On sent (status, key, velocity)
+        self.echo_time = [0] * N_OUTPUTS  # ...and when
+        self.echo_streak = [0] * N_INPUTS
         self.scene = -1
         self.struck = None  # type: Any # per input and key, the velocity it was first struck at (layers only)
         self.apply(settings if settings is not None else default_settings())
@@ -177,13 +189,18 @@ class Core:
 
     def apply(self, settings, scene=-1):
         """Route by `settings` from now on (with scenes, by its scene number `scene`; -1: the
-        scene of the same name as now, else the first). Returns the Note Offs owed to sounding
-        notes whose route changed, as (output, bytes) pairs; they are already queued."""
+        scene of the same name as now, else the first). Routes the loop guard stopped run
+        again. Returns the Note Offs owed to sounding notes whose route changed, as (output,
+        bytes) pairs; they are already queued."""
+        self.loops = 0
+        return self._apply(settings, scene)
+
+    def _apply(self, settings, scene):
         self.scene_status = NO_SCENES
         if settings.scenes:
             tables = self._scene_tables(settings, scene)
         else:
-            tables = Tables(settings.routes)
+            tables = Tables(settings.routes, self.loops)
             self.scene = -1
         owed = []
         old = self.tables
@@ -261,6 +278,16 @@ class Core:
             self.clock_master = -1
         self.clock_source = settings.clock_source
         self._clock_rule()
+        # The loop guard watches each output that has an input of the same name (the same
+        # instrument's MIDI IN and OUT) and that routes reach.
+        echo = [-1] * N_INPUTS
+        watch = 0
+        for port in range(N_INPUTS):
+            for o in range(N_OUTPUTS):
+                if settings.input_names[port].lower() == settings.output_names[o].lower() and self._reached(tables, o):
+                    echo[port] = o
+                    watch |= 1 << o
+        self.echo_out = echo
         # What receive() needs of the routing, per input, in one tuple.
         self.routing = [
             (
@@ -271,6 +298,8 @@ class Core:
                 tables.form[port],
                 tables.forms,
                 self.struck[port] if self.struck else None,
+                echo[port],
+                watch,
             )
             for port in range(N_INPUTS)
         ]
@@ -307,6 +336,8 @@ class Core:
         status[settings.scene_input] = PROGRAM_CHANGE | settings.scene_channel
         self.scene_status = tuple(status)
         self.scene = scene
+        if self.loops:
+            return Tables(settings.routes + scenes[scene][2], self.loops)
         return settings.scene_tables[scene]
 
     def scene_name(self):
@@ -321,7 +352,34 @@ class Core:
         scene = self.settings.scene_programs[program] - 1
         if scene >= 0 and scene != self.scene:
             self.counters[port * N_IN_COUNTERS + IN_SCENE_SWITCHES] += 1
-            self.apply(self.settings, scene)
+            self._apply(self.settings, scene)
+
+    def _reached(self, tables, o):
+        for port in range(N_INPUTS):
+            if (tables.reach[port] >> o) & 1:
+                return True
+        return False
+
+    def _echo(self, port, o, status, d1, d2, now):
+        """A Note On on an input whose instrument also gets output `o`: one that matches the
+        last Note On sent to `o` within ECHO_MS counts towards a loop, others against. At
+        ECHO_STREAK, the routes to `o` stop (until new settings): True then."""
+        streak = self.echo_streak[port]
+        if self.echo_last[o] == (status << 14) | (d1 << 7) | d2 and ticks_diff(now, self.echo_time[o]) <= ECHO_MS:
+            streak += 1
+        elif streak:
+            streak -= 1
+        self.echo_streak[port] = streak
+        if streak < ECHO_STREAK:
+            return False
+        # A feedback loop: the instrument on `o` echoes what it gets back into `port`. Stop
+        # sending it anything (its sounding notes get their Note Offs), and say so.
+        self.echo_streak[port] = 0
+        self.counters[port * N_IN_COUNTERS + IN_LOOP_STOPPED] += 1
+        self.loops |= 1 << o
+        self.loop_from[o] = port
+        self._apply(self.settings, self.scene)
+        return True
 
     def _velocity(self, port, key):
         """The velocity a sounding key was first struck at (0: not known, no velocity layers)."""
@@ -381,7 +439,7 @@ class Core:
         counters = self.counters
         base = port * N_IN_COUNTERS
         length = LENGTH
-        held, table, clock_to, clock_mask, ftable, forms, struck = self.routing[port]
+        held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
         qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues, owed = self.hot
         clock_ok = self.clock_ok
         clock_passes = clock_ok[port]
@@ -424,6 +482,10 @@ class Core:
                     d2 = 0
                 kind = status & 0xF0
                 key = ((status & 0x0F) << 7) | d1
+                if echo_o >= 0 and kind == NOTE_ON and d2:
+                    # The loop guard: is this the box's own Note On coming back?
+                    if self._echo(port, echo_o, status, d1, d2, now):
+                        held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
                 size = 3
                 lead = RESERVE_OTHER  # bytes left free besides the room owed to Note Offs
                 least = 0  # and at least these
@@ -466,7 +528,7 @@ class Core:
                             self._switch(port, d1)
                             if not self.settings.scene_pass:
                                 continue
-                            held, table, clock_to, clock_mask, ftable, forms, struck = self.routing[port]
+                            held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
                             clock_passes = clock_ok[port]
                             pairs = table[status - 0x80]
                     elif kind == CONTROL_CHANGE and d1 == CC_SUSTAIN:
@@ -539,6 +601,9 @@ class Core:
                             continue
                         if mode == 2:
                             owed[q] += 3
+                            if (watch >> o) & 1:
+                                self.echo_last[o] = (st << 14) | (nk << 7) | v
+                                self.echo_time[o] = now
                     j = heads[q] + c
                     qb = q * QUEUE_BYTES
                     qbuf[qb + (j & QUEUE_MASK)] = st

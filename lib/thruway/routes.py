@@ -60,7 +60,7 @@ class Tables:
     common[input] and reach[input] are output bit masks (reach: every output a route from that
     input names)."""
 
-    def __init__(self, routes):
+    def __init__(self, routes, blocked=0):
         empty = b""
         self.channel = []
         self.form = []
@@ -77,11 +77,13 @@ class Tables:
             for route in routes:
                 if route.source != source:
                     continue
-                self.reach[source] |= route.outputs
+                # `blocked`: outputs whose routes are stopped (a feedback loop found there).
+                outputs = route.outputs & ~blocked
+                self.reach[source] |= outputs
                 if route.types & T_SYSEX:
-                    self.sysex[source] |= route.outputs
+                    self.sysex[source] |= outputs
                 if route.types & T_COMMON:
-                    self.common[source] |= route.outputs
+                    self.common[source] |= outputs
                 span = route.high + 1 - route.low
                 for status in range(0x80, 0xF0):
                     ch = status & 0x0F
@@ -100,7 +102,7 @@ class Tables:
                         how = (route.transpose, route.soft, route.hard, route.velocity)
                     entry = entries[status - 0x80]
                     for out in range(N_OUTPUTS):
-                        if (route.outputs >> out) & 1:
+                        if (outputs >> out) & 1:
                             # Two routes giving an output the same message send it once: the
                             # same change of note and velocity joins their key ranges.
                             k = (out, new_status, how)

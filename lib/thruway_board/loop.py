@@ -12,7 +12,7 @@ import supervisor
 
 from thruway import __version__
 from thruway.core import Core
-from thruway.midi import IN_USB, N_OUTPUTS, TICKS_HALF, TICKS_MAX, const
+from thruway.midi import IN_USB, INPUT_IDS, N_OUTPUTS, OUTPUT_IDS, TICKS_HALF, TICKS_MAX, const
 from thruway.settings import SETTINGS_FILE, describe
 from thruway_board import status as light
 from thruway_board.ports import READ_CHUNK, RX_BUFFER
@@ -78,6 +78,7 @@ class Loop:
         self.reloads = 0
         self.reload_errors = 0
         self.panics = 0
+        self.loops_said = 0  # outputs whose stopped routes (the loop guard) the console was told of
         # State.
         self.last = 0
         self.act = 0  # activity bits since the LEDs were last updated: in1, in2, out1..out4
@@ -232,6 +233,8 @@ class Loop:
             self.show(now)
         if hk % USB_CHECK_EVERY == 0:
             self.check_usb()
+        if self.core.loops != self.loops_said:
+            self.say_loops()
         if _due(now, self.next_poll):
             self.poll_settings(now)
         if _due(now, self.next_diagnostics):
@@ -240,6 +243,21 @@ class Loop:
             else:
                 self.next_diagnostics = (now + DIAGNOSTICS_MS) & TICKS_MAX
                 self.new_window()  # keeps the pass count small
+
+    def say_loops(self):
+        """The loop guard stopped routes: say which instrument echoes, and what to do."""
+        core = self.core
+        names = core.settings.output_names
+        for o in range(N_OUTPUTS):
+            if (core.loops >> o) & 1 and not (self.loops_said >> o) & 1:
+                port = core.loop_from[o]
+                back = " on %s" % INPUT_IDS[port] if port >= 0 else ""
+                self.say(
+                    "Thruway: %s (%s) sends back%s what the box sends it (its MIDI thru or echo is on):"
+                    " the routes to it are stopped until %s is saved again. Turn its echo off."
+                    % (OUTPUT_IDS[o], names[o], back, self.file.name)
+                )
+        self.loops_said = core.loops
 
     # ---- button and lights ------------------------------------------------------------
 
@@ -275,6 +293,8 @@ class Loop:
             self.panic_lit = False
         if self.errors:
             return light.SETTINGS_ERROR
+        if self.core.loops:
+            return light.LOOP
         if self.maintenance:
             return light.MAINTENANCE
         return light.RUNNING

@@ -10,6 +10,7 @@ RUNNING = const(0)  # steady on (NeoPixel: green)
 MAINTENANCE = const(1)  # slow blink, 0.5 s on, 0.5 s off (NeoPixel: blue)
 SETTINGS_ERROR = const(2)  # three short blinks a second (NeoPixel: red)
 PANIC = const(3)  # fast flicker for half a second after the panic button (NeoPixel: white)
+LOOP = const(4)  # two long blinks a second: the loop guard stopped routes (NeoPixel: yellow)
 
 SLOT_MS = const(50)  # a pattern is 20 slots of 50 ms: one second
 SLOTS = const(20)
@@ -19,6 +20,7 @@ PATTERNS = (
     (1 << 10) - 1,  # MAINTENANCE
     (1 << 0) | (1 << 2) | (1 << 4),  # SETTINGS_ERROR
     0x55555,  # PANIC
+    0xF + (0xF << 10),  # LOOP
 )
 # NeoPixel colours, in the order the pixel takes them (green, red, blue), kept dim.
 COLOURS = (
@@ -26,6 +28,7 @@ COLOURS = (
     bytes((0, 0, 32)),  # MAINTENANCE: blue
     bytes((0, 40, 0)),  # SETTINGS_ERROR: red
     bytes((24, 24, 24)),  # PANIC: white
+    bytes((24, 32, 0)),  # LOOP: yellow
 )
 DARK = bytes(3)
 PANIC_MS = const(500)

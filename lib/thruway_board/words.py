@@ -15,6 +15,7 @@ INPUT_WORDS = {
     "strikes_ended": "notes ended early, a key struck a ninth time before its release",
     "out_of_range": "notes transposed outside 0-127 (not sent)",
     "scene_switches": "Program Changes that switched scene",
+    "loop_stopped": "times the box's own notes came back here (the routes to that instrument were stopped)",
 }
 
 # Per output, the drops: what was not sent, and why.

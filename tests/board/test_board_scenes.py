@@ -1,4 +1,4 @@
-"""Scenes on the virtual board: the start-up line and maintenance mode name the scene the box is in."""
+"""Scenes and the loop guard on the virtual board: the console and the status light say what the box is doing."""
 
 from boardkit import MS, notes, power_up
 
@@ -45,3 +45,33 @@ def test_maintenance_mode_names_the_scene_and_its_switches(vb):
     assert '  now in scene "Verse" (1 of 2)' in text
     assert 'scene: "Chorus" (1 switch since power-up)' in text
     assert notes(vb.out_bytes(1)) == [("note_on", 6, 60)]
+
+
+ECHO = """
+[inputs]
+in1 = "KeyStep"
+in2 = "Synth"
+[outputs]
+out1 = "Synth"
+[[route]]
+from = "KeyStep"
+to = "Synth"
+"""
+
+
+def test_a_feedback_loop_is_stopped_shown_and_told(vb):
+    """The loop guard on the board: a synth that echoes the KeyStep's notes back (its soft thru
+    on) has its routes stopped; the status light shows two long blinks a second and the
+    console says which instrument echoes and what to do."""
+    vb.save("thruway.toml", ECHO, pause_us=0)
+    start = vb.clock.now + 200 * MS
+    for n in range(10):
+        note = bytes((0x90, 0x3C + n, 0x64))
+        vb.din(0).send(note, at=start + n * 100 * MS)
+        vb.din(1).send(note, at=start + n * 100 * MS + 5 * MS)  # the echo, 5 ms later
+    power_up(vb, 3.5)
+    assert "Thruway: out1 (Synth) sends back on in2 what the box sends it (its MIDI thru or echo is on)" in vb.console.text
+    sent = [n for kind, _, n in notes(vb.out_bytes(0)) if kind == "note_on"]
+    assert len(sent) == 8  # the ninth and tenth keys no longer reach the synth
+    status = [level for t, level in vb.status_history() if t > vb.clock.now - 1 * S]
+    assert status.count(1) in (2, 3)  # two blinks a second (a third may begin at the window's edge)
