@@ -890,7 +890,7 @@ class Core:
         if self.divided_to[INTERNAL]:
             self._divided(INTERNAL, b)
 
-    def _clock_tick(self, now):
+    def clock_tick(self, now):
         """Send the box's own clocks that are due. A clock is 60000 ms / (24 * BPM) after the
         last, which is CLOCK_SPAN / clock_tempo ms with the tempo in hundredths: kept as whole
         ms and an exact remainder, so the tempo never drifts."""
@@ -1010,7 +1010,7 @@ class Core:
                 if (self.releasing >> port) & 1:
                     self._release(port)
         if self.clock_tempo:
-            self._clock_tick(now)
+            self.clock_tick(now)
         if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
             self.sensing_owner = -1
         if ticks_diff(now, self.wrap_checked) >= WRAP_CHECK_MS:

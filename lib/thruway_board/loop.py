@@ -206,6 +206,9 @@ class Loop:
             if got:
                 core.receive(IN_USB, self.usb_rx, got, now)
                 self.bytes_in[IN_USB] = (self.bytes_in[IN_USB] + got) & TICKS_MAX
+        if core.clock_tempo and ((now - core.clock_due) & TICKS_MAX) < TICKS_HALF:
+            # The box's own clock is due: sent now, not at the next housekeeping (4 ms late).
+            core.clock_tick(now)
         # Only outputs with bytes waiting are asked: a call per idle output would cost more
         # than the rest of an idle pass.
         pending = core.queues.pending
