@@ -300,6 +300,8 @@ class Core:
                 self.struck[port] if self.struck else None,
                 echo[port],
                 watch,
+                self.echo_last,
+                self.echo_time,
             )
             for port in range(N_INPUTS)
         ]
@@ -360,12 +362,12 @@ class Core:
                 return True
         return False
 
-    def _echo(self, port, o, status, d1, d2, now):
-        """A Note On on an input whose instrument also gets output `o`: one that matches the
-        last Note On sent to `o` within ECHO_MS counts towards a loop, others against. At
-        ECHO_STREAK, the routes to `o` stop (until new settings): True then."""
+    def _echo(self, port, o, now):
+        """A Note On on an input whose instrument also gets output `o`, the same as the last
+        Note On sent to `o`: within ECHO_MS it counts towards a loop (receive() counts other
+        Note Ons against). At ECHO_STREAK, the routes to `o` stop (until new settings): True then."""
         streak = self.echo_streak[port]
-        if self.echo_last[o] == (status << 14) | (d1 << 7) | d2 and ticks_diff(now, self.echo_time[o]) <= ECHO_MS:
+        if ticks_diff(now, self.echo_time[o]) <= ECHO_MS:
             streak += 1
         elif streak:
             streak -= 1
@@ -439,7 +441,7 @@ class Core:
         counters = self.counters
         base = port * N_IN_COUNTERS
         length = LENGTH
-        held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
+        held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch, echo_last, echo_time = self.routing[port]
         qbuf, heads, counts, deepest, rt, rt_head, rt_count, queues, owed = self.hot
         clock_ok = self.clock_ok
         clock_passes = clock_ok[port]
@@ -484,8 +486,11 @@ class Core:
                 key = ((status & 0x0F) << 7) | d1
                 if echo_o >= 0 and kind == NOTE_ON and d2:
                     # The loop guard: is this the box's own Note On coming back?
-                    if self._echo(port, echo_o, status, d1, d2, now):
-                        held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
+                    if echo_last[echo_o] == (status << 14) | (d1 << 7) | d2:
+                        if self._echo(port, echo_o, now):
+                            held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch, _, _ = self.routing[port]
+                    elif self.echo_streak[port]:
+                        self.echo_streak[port] -= 1
                 size = 3
                 lead = RESERVE_OTHER  # bytes left free besides the room owed to Note Offs
                 least = 0  # and at least these
@@ -528,7 +533,7 @@ class Core:
                             self._switch(port, d1)
                             if not self.settings.scene_pass:
                                 continue
-                            held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch = self.routing[port]
+                            held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch, _, _ = self.routing[port]
                             clock_passes = clock_ok[port]
                             pairs = table[status - 0x80]
                     elif kind == CONTROL_CHANGE and d1 == CC_SUSTAIN:
@@ -602,8 +607,8 @@ class Core:
                         if mode == 2:
                             owed[q] += 3
                             if (watch >> o) & 1:
-                                self.echo_last[o] = (st << 14) | (nk << 7) | v
-                                self.echo_time[o] = now
+                                echo_last[o] = (st << 14) | (nk << 7) | v
+                                echo_time[o] = now
                     j = heads[q] + c
                     qb = q * QUEUE_BYTES
                     qbuf[qb + (j & QUEUE_MASK)] = st
