@@ -321,16 +321,7 @@ class Core:
                 if now is not None and scenes[i][0].lower() == now.lower():
                     scene = i
         if settings.scene_tables is None:
-            switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
-            settings.scene_tables = []
-            for name, program, routes in scenes:
-                tables = Tables(settings.routes + routes)
-                channel = tables.channel[settings.scene_input]
-                if not channel[switch]:
-                    # The switching Program Change must reach receive()'s program branch
-                    # even where no route passes it: a pair for no output.
-                    channel[switch] = SWITCH_ONLY
-                settings.scene_tables.append(tables)
+            settings.scene_tables = [self._scene_table(settings, routes, 0) for name, program, routes in scenes]
             settings.scene_programs = bytearray(128)
             for i in range(len(scenes)):
                 settings.scene_programs[scenes[i][1]] = i + 1
@@ -339,8 +330,19 @@ class Core:
         self.scene_status = tuple(status)
         self.scene = scene
         if self.loops:
-            return Tables(settings.routes + scenes[scene][2], self.loops)
+            # Routes the loop guard stopped: this scene's tables without them.
+            return self._scene_table(settings, scenes[scene][2], self.loops)
         return settings.scene_tables[scene]
+
+    def _scene_table(self, settings, routes, blocked):
+        tables = Tables(settings.routes + routes, blocked)
+        channel = tables.channel[settings.scene_input]
+        switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
+        if not channel[switch]:
+            # The switching Program Change must reach receive()'s program branch even where
+            # no route passes it: a pair for no output.
+            channel[switch] = SWITCH_ONLY
+        return tables
 
     def scene_name(self):
         """The name of the scene the box routes by, or None (no scenes)."""
@@ -531,10 +533,10 @@ class Core:
                             # The scenes' Program Change switches scene, and goes on only
                             # if the settings say so, by the new scene's routes.
                             self._switch(port, d1)
-                            if not self.settings.scene_pass:
-                                continue
                             held, table, clock_to, clock_mask, ftable, forms, struck, echo_o, watch, _, _ = self.routing[port]
                             clock_passes = clock_ok[port]
+                            if not self.settings.scene_pass:
+                                continue
                             pairs = table[status - 0x80]
                     elif kind == CONTROL_CHANGE and d1 == CC_SUSTAIN:
                         pending |= self._sustain(port, status, d2, pairs)
