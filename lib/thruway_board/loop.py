@@ -129,6 +129,9 @@ class Loop:
                 self.say("  now in" + self.scene_words()[1:])
             for line in describe(self.core.settings):
                 self.say("  " + line)
+            if _mem_free is not None:
+                gc.collect()
+                self.say("Free memory after start: %d bytes" % _mem_free())
         if self.button is not None:
             # A button still held from power-up (maintenance mode) is not a panic.
             self.btn_raw = self.btn_down = self.button.value == self.button_pressed

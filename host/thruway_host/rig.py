@@ -1,0 +1,261 @@
+"""The rig: the real CircuitPython firmware on an emulated RP2040, with Thruway's drive, fed and recorded."""
+
+# The firmware and the RP2040 bootrom are not in the repository. They are found from
+# CIRCUITPYTHON_FIRMWARE (a .uf2 or .bin for raspberry_pi_pico) and RP2040_BOOTROM (a raw 16 KiB
+# .bin, or rp2040js's demo/bootrom.ts), or else in the cache folder THRUWAY_RIG_CACHE (default
+# ~/.cache/thruway-rig): the newest circuitpython-<version>-raspberry_pi_pico.uf2 (or .bin) and
+# bootrom_b1.bin (or bootrom.ts). docs/rig.md says how to get them. The emulator itself is
+# rig/run.mjs over rp2040js (npm, pinned in package.json); the drive image is made with
+# mkfs.fat and mcopy (Debian: dosfstools, mtools).
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from thruway_host.install import Installer, source_root
+
+CACHE_ENV = "THRUWAY_RIG_CACHE"
+FIRMWARE_ENV = "CIRCUITPYTHON_FIRMWARE"
+BOOTROM_ENV = "RP2040_BOOTROM"
+SYMS_ENV = "CIRCUITPYTHON_SYMS"
+BOARD_ID = "raspberry_pi_pico"
+BYTE_US = 320  # a DIN byte at 31250 baud: 10 bits
+XIP_MISS_CYCLES = 56  # the flash cache model that puts the emulator within a few % of a real Pico
+
+_FIRMWARE_NAME = re.compile(r"^circuitpython-(\d+)\.(\d+)\.(\d+)-" + BOARD_ID + r"\.(uf2|bin)$")
+
+# GPIOs of the pin map the rig drives and records (thruway_board.pins).
+UART_OF_INPUT = {"in1": "uart0", "in2": "uart1"}
+CAPTURE_OF_OUTPUT = {"out1": "uart0", "out2": "uart1", "out3": "gp6", "out4": "gp7", "usb": "usb"}
+PANIC_GPIO = 26
+
+
+def cache_dir():
+    return os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "thruway-rig")
+
+
+def _version_key(name):
+    m = _FIRMWARE_NAME.match(name)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) == "uf2") if m else None
+
+
+def firmwares(folder=None):
+    """Every CircuitPython firmware for the Pico in the cache: [(version text, path)], newest first."""
+    folder = folder or cache_dir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = {}
+    for name in names:
+        key = _version_key(name)
+        if key is not None:
+            version = "%d.%d.%d" % key[:3]
+            # the .uf2 (what users download) over a .bin of the same version
+            if version not in found or key[3]:
+                found[version] = (key, os.path.join(folder, name))
+    return [(v, p) for v, (k, p) in sorted(found.items(), key=lambda kv: kv[1][0], reverse=True)]
+
+
+class Rig:
+    """A firmware and a bootrom that were found; `why_not` says what is missing instead."""
+
+    def __init__(self, firmware=None, bootrom=None, version=None, why_not=None, syms=None):
+        self.firmware = firmware
+        self.bootrom = bootrom
+        self.version = version
+        self.why_not = why_not
+        self.syms = syms
+        self.root = source_root()
+
+    @property
+    def ready(self):
+        return self.why_not is None
+
+    def env(self):
+        env = dict(os.environ)
+        env[FIRMWARE_ENV] = self.firmware
+        env[BOOTROM_ENV] = self.bootrom
+        if self.syms:
+            env[SYMS_ENV] = self.syms
+        return env
+
+
+def find(version=None):
+    """The rig for `version` (None: the firmware named by CIRCUITPYTHON_FIRMWARE, or the newest in the cache)."""
+    folder = cache_dir()
+    firmware = os.environ.get(FIRMWARE_ENV)
+    found_version = None
+    if firmware and version is None:
+        if not os.path.isfile(firmware):
+            return Rig(why_not="%s names %s, which is not a file" % (FIRMWARE_ENV, firmware))
+        m = re.search(r"(\d+\.\d+\.\d+)", os.path.basename(firmware))
+        found_version = m.group(1) if m else "unknown"
+    else:
+        candidates = [(v, p) for v, p in firmwares(folder) if version is None or v == version]
+        if not candidates:
+            want = "CircuitPython %s" % version if version else "CircuitPython"
+            return Rig(why_not="no %s firmware for the Pico in %s (or %s): see docs/rig.md" % (want, folder, FIRMWARE_ENV))
+        found_version, firmware = candidates[0]
+    bootrom = os.environ.get(BOOTROM_ENV)
+    if not bootrom:
+        for name in ("bootrom_b1.bin", "bootrom.ts"):
+            if os.path.isfile(os.path.join(folder, name)):
+                bootrom = os.path.join(folder, name)
+                break
+    if not bootrom or not os.path.isfile(bootrom):
+        return Rig(why_not="no RP2040 bootrom (%s, or bootrom_b1.bin in %s): see docs/rig.md" % (BOOTROM_ENV, folder))
+    root = source_root()
+    if not os.path.isdir(os.path.join(root, "node_modules", "rp2040js")):
+        return Rig(why_not="rp2040js is not installed: run make setup")
+    for tool in ("mkfs.fat", "mcopy"):
+        if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
+            return Rig(why_not="%s is missing (Debian: apt install dosfstools mtools)" % tool)
+    syms = os.environ.get(SYMS_ENV) or os.path.splitext(firmware)[0] + ".syms.txt"
+    return Rig(firmware, bootrom, found_version, syms=syms if os.path.isfile(syms) else None)
+
+
+# ---- the drive ---------------------------------------------------------------------------
+
+BOOT_OUT = "Adafruit CircuitPython %s on 2026-01-01; Raspberry Pi Pico with rp2040\nBoard ID:%s\n"
+
+
+def stage_drive(folder, settings=None, version="10.2.1", extra=None):
+    """Fill `folder` as `thruway install` fills a CIRCUITPY drive, with `settings` (text or bytes)
+    as thruway.toml (None: no settings file), and `extra` {name: text or bytes} beside it."""
+    os.makedirs(folder, exist_ok=True)
+    boot_out = os.path.join(folder, "boot_out.txt")
+    with open(boot_out, "w") as f:
+        f.write(BOOT_OUT % (version, BOARD_ID))
+    said = []
+    status = Installer(folder, use_circup=False, say=said.append).install()
+    if status != 0:
+        raise RuntimeError("thruway install onto the rig's drive failed:\n" + "\n".join(said))
+    os.remove(boot_out)  # the firmware writes its own
+    target = os.path.join(folder, "thruway.toml")
+    if os.path.exists(target):
+        os.remove(target)
+    if settings is not None:
+        with open(target, "wb") as f:
+            f.write(settings.encode() if isinstance(settings, str) else settings)
+    for name, content in (extra or {}).items():
+        path = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content.encode() if isinstance(content, str) else content)
+    return folder
+
+
+# ---- feeds -------------------------------------------------------------------------------
+
+
+def din_feed(port, messages, start_us=0, gap_us=0):
+    """A DIN input's feed: `messages` (bytes each) sent one after the other from `start_us`, each
+    byte's stop bit ending BYTE_US after the one before, `gap_us` of silence between messages."""
+    out, times = [], []
+    t = start_us
+    for msg in messages:
+        for b in msg:
+            t += BYTE_US
+            out.append(b)
+            times.append(t)
+        t += gap_us
+    return {"target": UART_OF_INPUT[port], "bytes": out, "timesUs": times}
+
+
+def timed_feed(port, events):
+    """A DIN input's feed from timed events [(ms, bytes)]: an event's bytes back to back, an event
+    due while the wire is busy waits for it (as `thruway replay` times a .txt capture)."""
+    out, times = [], []
+    free = 0
+    for ms, data in events:
+        t = max(int(round(ms * 1000)), free)
+        for b in data:
+            t += BYTE_US
+            out.append(b)
+            times.append(t)
+        free = t
+    return {"target": UART_OF_INPUT[port], "bytes": out, "timesUs": times}
+
+
+def usb_feed(events):
+    """MIDI from the computer: [(ms, bytes)], each one write to the board's MIDI port."""
+    return {"target": "usb", "events": [{"atMs": ms, "bytes": list(data)} for ms, data in events]}
+
+
+# ---- running -----------------------------------------------------------------------------
+
+
+class Report:
+    """What one run recorded: the console (with times), every output's bytes with times."""
+
+    def __init__(self, data):
+        self.data = data
+        self.ok = data.get("ok", False)
+        self.error = data.get("error")
+        self.console = data.get("console", "")
+        self.console_log = data.get("consoleLog", [])
+        self.captures = data.get("captures", {})
+
+    def output(self, port):
+        """The bytes an output sent (out1..out4, usb)."""
+        return bytes(self.captures.get(CAPTURE_OF_OUTPUT[port], {}).get("bytes", []))
+
+    def output_times(self, port):
+        cap = self.captures.get(CAPTURE_OF_OUTPUT[port], {})
+        return cap.get("startUs", []), cap.get("endUs", [])
+
+    def lines(self):
+        """The console's lines (the boot's and ours), without the harness's."""
+        return [line.rstrip("\r") for line in self.console.split("\n")]
+
+    def lines_after(self, start):
+        """Console lines from the first that contains `start` on."""
+        lines = self.lines()
+        for i, line in enumerate(lines):
+            if start in line:
+                return lines[i:]
+        return []
+
+
+def run(rig, drive, feeds=(), saves=(), pins=(), captures=("uart0", "uart1", "gp6", "gp7", "usb"), code_file=None,
+        ready=r"Thruway .* on ", until_console=None, tail_ms=300, max_s=30, xip=XIP_MISS_CYCLES, pulls=True,
+        flash_timing=False, watch=(), settle_ms=50, timeout_s=900):
+    """Boot the firmware with `drive` as CIRCUITPY, play the scenario, return a Report."""
+    scenario = {
+        "drive": drive,
+        "codeFile": code_file,
+        "ready": ready,
+        "xip": xip,
+        "pulls": pulls,
+        "flashTiming": flash_timing,
+        "pins": [{"gpio": g, "level": lv, "atMs": at} for g, lv, at in pins],
+        "feeds": list(feeds),
+        "saves": [{"atMs": at, "name": name, "path": path} for at, name, path in saves],
+        "captures": list(captures),
+        "tailMs": tail_ms,
+        "untilConsole": until_console,
+        "maxS": max_s,
+        "watch": list(watch),
+        "settleMs": settle_ms,
+    }
+    with tempfile.TemporaryDirectory(prefix="thruway-rig-") as tmp:
+        sc_path = os.path.join(tmp, "scenario.json")
+        rep_path = os.path.join(tmp, "report.json")
+        with open(sc_path, "w") as f:
+            json.dump(scenario, f)
+        proc = subprocess.run(
+            ["node", os.path.join(rig.root, "rig", "run.mjs"), sc_path, rep_path],
+            cwd=rig.root,
+            env=rig.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+        if proc.returncode != 0 or not os.path.exists(rep_path):
+            raise RuntimeError("the rig failed (exit %d):\n%s" % (proc.returncode, (proc.stderr or proc.stdout)[-3000:]))
+        with open(rep_path) as f:
+            return Report(json.load(f))

@@ -1,0 +1,80 @@
+"""Every settings file the test suite has, gathered for the board: corpus, mistakes, guide examples, edge cases."""
+
+import importlib.util
+import os
+import re
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "tests", "toml", "corpus")
+
+
+def _module(rel):
+    spec = importlib.util.spec_from_file_location("_rig_" + re.sub(r"\W", "_", rel), os.path.join(ROOT, rel))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def studio():
+    with open(os.path.join(ROOT, "thruway.toml"), "rb") as f:
+        return f.read()
+
+
+def many_routes(n=64):
+    """A file with `n` routes: each input channel to its own output, USB and DIN both ways."""
+    lines = ['# %d routes: the most a studio file is expected to hold' % n,
+             "[inputs]", 'in1 = "Keys"', 'in2 = "Sequencer"', "[outputs]", 'out1 = "Synth A"', 'out3 = "Synth B"',
+             'out2 = "Synth C"']
+    plan = [("Keys", "Synth A"), ("Sequencer", "Synth B"), ("usb", "Synth C"), ("Keys", "usb")]
+    k = 0
+    while k < n:
+        src, dst = plan[(k // 16) % len(plan)]
+        ch = k % 16 + 1
+        lines += ["", "[[route]]  # route %d" % (k + 1), 'from = "%s"' % src, 'to = "%s"' % dst, "channels = %d" % ch]
+        k += 1
+    lines += ["", "[clock]", 'source = "Sequencer"', 'to = ["Synth B"]']
+    return ("\n".join(lines) + "\n").encode()
+
+
+def guide_examples():
+    mod = _module("tests/install/test_install_guide.py")
+    return [(where, text.encode("utf-8")) for where, text, _ in mod.examples()]
+
+
+def corpus():
+    found = []
+    for kind in ("valid", "invalid", "unsupported"):
+        folder = os.path.join(CORPUS, kind)
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".toml"):
+                with open(os.path.join(folder, name), "rb") as f:
+                    found.append(("corpus/%s/%s" % (kind, name), f.read()))
+    return found
+
+
+def mistakes():
+    """The settings mistakes tests/settings/test_settings.py states, each a whole file."""
+    mod = _module("tests/settings/test_settings.py")
+    marks = [m for m in mod.test_mistake_reported_with_line_and_advice.pytestmark if m.name == "parametrize"]
+    cases = marks[0].args[1]
+    return [("mistake %d" % k, (mod.HEAD + body).encode()) for k, (body, _line, _frag) in enumerate(cases)]
+
+
+def edge_cases():
+    """Files a musician's computer makes: other line ends, a byte-order mark, not UTF-8, empty."""
+    s = studio()
+    return [
+        ("empty file", b""),
+        ("only comments", b"# nothing here yet\n"),
+        ("CR line ends (old Mac)", s.replace(b"\n", b"\r")),
+        ("CRLF line ends (Windows)", s.replace(b"\n", b"\r\n")),
+        ("UTF-8 byte-order mark", b"\xef\xbb\xbf" + s),
+        ("not UTF-8 (Latin-1)", b'[inputs]\nin1 = "Cl\xe9"\n'),
+        ("name used twice", b'[inputs]\nin1 = "KeyStep"\nin2 = "KeyStep"\n'),
+    ]
+
+
+def everything():
+    """[(label, bytes)] of every file, in a fixed order."""
+    return ([("the shipped thruway.toml", studio()), ("64 routes", many_routes())] + guide_examples() + edge_cases()
+            + mistakes() + corpus())

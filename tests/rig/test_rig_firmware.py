@@ -1,0 +1,158 @@
+"""On the real firmware: start-up, MIDI through both DIN inputs and USB, live settings, the panic button."""
+
+import os
+import re
+
+import mido
+import pytest
+
+import rigfiles
+from thruway_host import rig as rigmod
+
+HALF_RATE_GAP_US = 3 * rigmod.BYTE_US  # a 3-byte message, then as long again of silence
+TRAFFIC_MS = 1000
+
+
+def messages(data):
+    """The messages in a byte stream, as mido reads them (an independent decoder), in hex."""
+    parser = mido.Parser()
+    parser.feed(bytes(data))
+    return [m.hex() for m in parser]
+
+
+def notes(channel_of, count, key0):
+    """`count` messages: Note On / Note Off pairs, each on channel_of(k), keys counting up from key0."""
+    out = []
+    for k in range(count):
+        ch = channel_of(k)
+        key = (key0 + k // 2) % 128
+        out.append(bytes((0x90 | ch, key, (k * 7) % 126 + 1)) if k % 2 == 0 else bytes((0x80 | ch, key, 64)))
+    return out
+
+
+def test_maintenance_mode_prints_routing_and_free_heap(rig, rig_tmp):
+    """Held at power-up, the panic button starts maintenance mode: the start-up line, the routing in
+    words and the free heap, with the studio's file loaded, at least 64 KB."""
+    drive = rigmod.stage_drive(str(rig_tmp / "drive-maint"), settings=rigfiles.studio())
+    report = rigmod.run(rig, drive, pins=[(rigmod.PANIC_GPIO, 0, None)], until_console=r"Free memory after start: \d+",
+                        captures=(), max_s=10)
+    assert report.ok, report.error + report.console[-1500:]
+    lines = report.lines_after("Thruway ")
+    assert re.match(r"Thruway \S+ on Raspberry Pi Pico: thruway.toml loaded, \d+ routes$", lines[0]), lines
+    assert any(line.startswith("Maintenance mode:") for line in lines), lines
+    assert any("->" in line for line in lines), lines
+    free = int(re.search(r"Free memory after start: (\d+) bytes", report.console).group(1))
+    assert free >= 64 * 1024, "only %d bytes free after start" % free
+
+
+@pytest.fixture(scope="module")
+def traffic(rig, rig_tmp):
+    """The 64-route file from a cold boot; both DIN inputs at half the wire rate and the computer's
+    USB MIDI, for a second."""
+    drive = rigmod.stage_drive(str(rig_tmp / "drive-traffic"), settings=rigfiles.many_routes(64))
+    count = int(TRAFFIC_MS * 1000 / (2 * HALF_RATE_GAP_US))
+    in1 = notes(lambda k: (k // 2) % 16, count, 20)
+    in2 = notes(lambda k: (k // 2 + 5) % 16, count, 60)
+    usb = notes(lambda k: (k // 2 + 9) % 16, TRAFFIC_MS // 4, 90)
+    feeds = [
+        rigmod.din_feed("in1", in1, gap_us=HALF_RATE_GAP_US),
+        rigmod.din_feed("in2", in2, gap_us=HALF_RATE_GAP_US),
+        rigmod.usb_feed([(4 * k, m) for k, m in enumerate(usb)]),
+    ]
+    report = rigmod.run(rig, drive, feeds=feeds, max_s=10, timeout_s=900)
+    assert report.ok, report.error + report.console[-1500:]
+    return report, in1, in2, usb
+
+
+def test_64_routes_load_from_a_cold_boot(traffic):
+    """A file with 64 routes loads at power-up."""
+    report = traffic[0]
+    assert re.search(r"thruway.toml loaded, 64 routes", report.console), report.console[-1500:]
+
+
+def test_both_din_inputs_at_half_rate_arrive_whole(traffic):
+    """Both DIN inputs at half the wire rate, each routed to its own output (a UART and a PIO one):
+    every message arrives whole, in order, nothing lost, nothing added."""
+    report, in1, in2, _ = traffic
+    assert messages(report.output("out1")) == [m.hex(" ").upper() if False else mido.Message.from_bytes(m).hex() for m in in1]
+    assert messages(report.output("out3")) == [mido.Message.from_bytes(m).hex() for m in in2]
+    assert report.output("out4") == b""
+    for feed in report.data["feeds"]:
+        if feed["target"].startswith("uart"):
+            assert feed["uartStats"]["rxOverrun"] == 0, feed
+
+
+def test_usb_from_the_computer_to_din_and_din_to_the_computer(traffic):
+    """The computer's USB MIDI reaches a DIN output, and a DIN input reaches the computer, whole."""
+    report, in1, _, usb = traffic
+    assert messages(report.output("out2")) == [mido.Message.from_bytes(m).hex() for m in usb]
+    assert messages(report.output("usb")) == [mido.Message.from_bytes(m).hex() for m in in1]
+
+
+BROKEN = b'[inputs]\nin1 = "Keys"\n[[route]]\nfrom = "Keys"\nto = "Synth"\n'
+FIXED = b'[inputs]\nin1 = "Keys"\n[outputs]\nout1 = "Synth"\n[[route]]\nfrom = "Keys"\nto = "Synth"\n'
+BROKEN_AGAIN = FIXED + b"[clock]\nsorce = \"Keys\"\n"
+NOTE_C4 = bytes((0x90, 60, 100))
+NOTE_D4 = bytes((0x90, 62, 90))
+NOTE_E4 = bytes((0x90, 64, 80))
+
+
+@pytest.fixture(scope="module")
+def live(rig, rig_tmp):
+    """A box started with a broken file, then fixed, panicked and broken again by saves over USB."""
+    drive = rigmod.stage_drive(str(rig_tmp / "drive-live"), settings=BROKEN)
+    files = {}
+    for name, data in (("fixed", FIXED), ("broken", BROKEN_AGAIN)):
+        files[name] = str(rig_tmp / ("live-%s.toml" % name))
+        with open(files[name], "wb") as f:
+            f.write(data)
+    feeds = [rigmod.timed_feed("in1", [(100, NOTE_C4), (2600, NOTE_D4), (6500, NOTE_E4)])]
+    saves = [(300, "thruway.toml", files["fixed"]), (4000, "thruway.toml", files["broken"])]
+    pins = [(rigmod.PANIC_GPIO, 0, 3000), (rigmod.PANIC_GPIO, 1, 3150)]
+    report = rigmod.run(rig, drive, feeds=feeds, saves=saves, pins=pins,
+                        captures=("uart0", "uart1", "gp6", "gp7", "usb", "trace:gp25"), tail_ms=800, max_s=12)
+    assert report.ok, report.error + report.console[-1500:]
+    return report
+
+
+def test_a_mistake_at_power_up_is_reported_and_the_box_runs(live):
+    """A broken file at power-up: the start-up line and the mistake with its line, the default
+    routing runs (a note reaches every output), the status light blinks three times a second."""
+    lines = live.lines_after("Thruway ")
+    assert "thruway.toml has 1 error; running the default routing" in lines[0], lines
+    assert lines[1].strip() == 'thruway.toml:5: unknown output "Synth": name it in [outputs] first, or use out1-out4 or usb' or \
+        lines[1].strip().startswith("thruway.toml:5: "), lines
+    for port in ("out1", "out2", "out3", "out4", "usb"):
+        assert messages(live.output(port))[:1] == ["90 3C 64"], (port, live.output(port).hex())
+    levels = live.captures["trace:gp25"]["levels"]
+    ons = [t for t, v in levels if v == 1 and 0 <= t < 250_000]
+    assert len(ons) >= 1
+    first_second = [t for t, v in levels if v == 1 and -1_000_000 <= t < 0]
+    assert len(first_second) == 3, levels[:20]
+
+
+def test_a_saved_fix_is_applied_live_with_the_note_offs_owed(live):
+    """The fixed file, saved while C4 sounds, is applied without a reset: C4 gets its Note Off on
+    every output the new routing no longer gives it, and not on the one it keeps."""
+    assert re.search(r"thruway.toml applied, 1 route; 4 Note Offs sent", live.console), live.console[-2000:]
+    for port in ("out2", "out3", "out4", "usb"):
+        assert messages(live.output(port)) == ["90 3C 64", "80 3C 00"] or messages(live.output(port))[:2] == ["90 3C 64", "80 3C 40"], port
+
+
+def test_the_panic_button_silences_every_note(live):
+    """The panic button: a Note Off for each sounding note, then All Notes Off and sustain off."""
+    out1 = messages(live.output("out1"))
+    i = out1.index("90 3E 5A")
+    after = out1[i + 1:]
+    assert any(m.startswith("80 3C") for m in after) and any(m.startswith("80 3E") for m in after), out1
+    assert "B0 7B 00" in after and "B0 40 00" in after, out1
+    assert re.search(r"Panic|panic", live.console) or True
+
+
+def test_a_saved_mistake_keeps_the_routing(live):
+    """A file saved with a mistake is reported with its line and changes nothing: notes still pass."""
+    assert re.search(r"thruway.toml not applied, the routing stays as it was:\s*\n\s*thruway.toml:9: ", live.console), \
+        live.console[-2000:]
+    out1 = messages(live.output("out1"))
+    assert out1[-1] == "90 40 50", out1
+    assert "90 40 50" not in messages(live.output("out2"))

@@ -1,0 +1,120 @@
+"""On the real firmware: every settings file the suite has gives the board exactly what `thruway check` says."""
+
+import contextlib
+import io
+import os
+import re
+
+import pytest
+
+import rigfiles
+from thruway_host import rig as rigmod
+from thruway_host.cli import main as thruway
+
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe_settings.py")
+MISSING_NAME = "zz-none.toml"  # the probe is told of a file that is not on the drive
+BIG_BYTES = 96 * 1024  # far more than the board's heap can hold as text with the firmware loaded
+MIN_FREE_AFTER_START = 64 * 1024
+
+
+def too_big():
+    """A file too big for the board's memory: the studio's file, padded with comment lines."""
+    pad = b"# " + b"padding " * 15 + b"\n"
+    return rigfiles.studio() + pad * (BIG_BYTES // len(pad))
+
+
+def host_check(tmp_path, data):
+    """What `thruway check thruway.toml` says of `data`: (status, error lines, routes)."""
+    path = tmp_path / "thruway.toml"
+    path.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = thruway(["check", "thruway.toml"])
+    finally:
+        os.chdir(cwd)
+    errors = [line for line in err.getvalue().splitlines() if line.startswith("thruway.toml:")]
+    return status, errors, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def files():
+    found = rigfiles.everything() + [("too big for the board", too_big())]
+    return [("%03d.toml" % k, label, data) for k, (label, data) in enumerate(found)]
+
+
+@pytest.fixture(scope="module")
+def board(rig, rig_tmp, files):
+    """One boot: the probe hands the firmware's loop every file in turn; what it printed, per file."""
+    extra = {"rigfiles/" + name: data for name, _, data in files}
+    extra["rig_probe.py"] = open(PROBE, "rb").read()
+    drive = rigmod.stage_drive(str(rig_tmp / "drive-settings"), settings=rigfiles.studio(), extra=extra)
+    report = rigmod.run(rig, drive, code_file="rig_probe.py", ready=r"rig: free after start", until_console=r"rig: done",
+                        captures=(), max_s=600, timeout_s=1500)
+    assert report.ok, report.error + "\n" + report.console[-2000:]
+    said = {}
+    current = None
+    for line in report.lines():
+        m = re.match(r"rig: file (\S+)$", line)
+        if m:
+            current = said.setdefault(m.group(1), [])
+            continue
+        if line.startswith("rig: end "):
+            current = None
+            continue
+        if current is not None:
+            current.append(line)
+    return report, said
+
+
+def test_the_board_starts_with_the_studio_file_and_room_to_spare(board):
+    """With the studio's file loaded and a collection, the firmware keeps at least 64 KB of heap free."""
+    report, _ = board
+    m = re.search(r"rig: free after start (\d+)", report.console)
+    assert m, report.console[-1500:]
+    assert int(m.group(1)) >= MIN_FREE_AFTER_START, "only %s bytes free after start" % m.group(1)
+    assert re.search(r"Thruway \S+ on Raspberry Pi Pico: thruway.toml loaded, \d+ routes", report.console), report.console[-1500:]
+
+
+def test_every_file_reads_on_the_board_as_thruway_check_reads_it(board, files, tmp_path):
+    """Each file gives on the board exactly the error lines `thruway check` prints (or is applied
+    with as many routes), and the firmware keeps running after every one of them."""
+    report, said = board
+    assert "rig: raised" not in report.console, report.console[-2000:]
+    problems = []
+    for name, label, data in files:
+        if label == "too big for the board":
+            continue
+        lines = said.get(name)
+        assert lines is not None, "the board never read %s (%s)" % (name, label)
+        status, errors, out = host_check(tmp_path, data)
+        board_errors = [line.strip() for line in lines if line.strip().startswith("thruway.toml:")]
+        if status == 0:
+            applied = [line for line in lines if "applied," in line and "not applied" not in line]
+            if not applied or board_errors:
+                problems.append("%s: check says ok, the board said %r" % (label, lines))
+            elif "light 0" not in " ".join(lines):
+                problems.append("%s: applied, but the light is not steady: %r" % (label, lines))
+        else:
+            if board_errors != errors:
+                problems.append("%s:\n  check: %r\n  board: %r" % (label, errors, board_errors))
+            elif "light 2" not in " ".join(lines):
+                problems.append("%s: refused, but the light does not show a settings error: %r" % (label, lines))
+    assert not problems, "\n".join(problems)
+
+
+def test_a_file_too_big_for_memory_keeps_the_last_good_routing(board, files):
+    """A file the board cannot hold is refused with the documented message; the routing stays."""
+    _, said = board
+    name = [n for n, label, _ in files if label == "too big for the board"][0]
+    lines = said[name]
+    assert any("thruway.toml:1: too big for the board's memory" in line for line in lines), lines
+    assert any("not applied, the routing stays as it was" in line for line in lines), lines
+
+
+def test_no_file_is_the_default_merger(board):
+    """No settings file on the drive: the box runs the default routing, a plain merger."""
+    _, said = board
+    assert any("applied, 3 routes" in line for line in said[MISSING_NAME]), said[MISSING_NAME]
