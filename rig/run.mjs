@@ -37,8 +37,12 @@ const sc = JSON.parse(fs.readFileSync(scenarioPath, "utf8"));
 const extraFiles = {};
 let waitSerial = true;
 if (sc.codeFile) {
-  // After the console is open, reload into the probe instead of code.py.
-  extraFiles["_harness_wait.py"] =
+  // After the console is open, reload into the probe instead of code.py (the drive's boot.py
+  // runs first, as on any power-up).
+  waitSerial = false;
+  const bootPy = fs.existsSync(sc.drive + "/boot.py") ? fs.readFileSync(sc.drive + "/boot.py", "utf8") : "";
+  extraFiles["boot.py"] = bootPy + '\nimport supervisor as _sv\n_sv.set_next_code_file("_rig_wait.py")\n';
+  extraFiles["_rig_wait.py"] =
     "import supervisor\nwhile not supervisor.runtime.serial_connected:\n    pass\n" +
     `supervisor.set_next_code_file(${JSON.stringify(sc.codeFile)})\nsupervisor.reload()\n`;
 }
