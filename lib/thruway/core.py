@@ -51,11 +51,10 @@ from thruway.output import (
     DROP_PEDAL_MODE,
     OWED_MOST,
 )
-from thruway.routes import Tables, OUT_OF_MIDI, VELOCITY
 
 if MYPY:
     from typing import Any
-from thruway.settings import CLOCK_AUTO, CLOCK_INTERNAL, CLOCK_FOLLOWS_ROUTES, default_settings
+from thruway.routes import CLOCK_AUTO, CLOCK_INTERNAL, CLOCK_FOLLOWS_ROUTES, OUT_OF_MIDI, VELOCITY, Tables, default_settings
 
 # Counters kept per input.
 IN_MESSAGES = const(0)  # whole messages read (realtime included)

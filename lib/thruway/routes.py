@@ -1,16 +1,76 @@
-"""Routing compiled from the settings into lookup tables: per input and status byte, where it goes."""
+"""The settings as the box runs them, and the routing compiled from them into lookup tables."""
 
 from thruway.midi import (
     MYPY,
+    ALL_OUTPUTS,
+    CHANNEL_TYPE,
+    INPUT_IDS,
     N_INPUTS,
     N_OUTPUTS,
-    CHANNEL_TYPE,
-    T_SYSEX,
+    OUT_USB,
+    OUTPUT_IDS,
     T_COMMON,
     NOTE_ON,
     POLYTOUCH,
     const,
+    T_SYSEX,
 )
+
+SETTINGS_FILE = "thruway.toml"
+
+CLOCK_AUTO = -1  # Kenton's rule: the input that last sent Start drives the clock
+CLOCK_NONE = -2  # no clock or transport passes at all
+CLOCK_INTERNAL = -3  # the box is the master: its own clock at settings.tempo
+CLOCK_FOLLOWS_ROUTES = -1  # clock `to` not given: clock goes where the source's routes go
+
+SYSEX_TIMEOUT_MS = 300
+TEMPO = 12000  # hundredths of a BPM: 120 BPM
+
+
+class Settings:
+    """Validated settings: port names, routes, clock and options, ports 0-based."""
+
+    def __init__(self):
+        self.input_names = list(INPUT_IDS)
+        self.output_names = list(OUTPUT_IDS)
+        self.routes = []
+        self.clock_source = CLOCK_AUTO
+        self.clock_outputs = CLOCK_FOLLOWS_ROUTES
+        self.clock_divide = None  # per output, send every Nth clock (None: every clock everywhere)
+        self.tempo = TEMPO  # the internal clock's tempo, in hundredths of a BPM
+        self.transport = -1  # the input whose Start/Stop start and stop the internal clock
+        # Scenes: [name, program (0-127), routes] each, used beside `routes`; a Program Change
+        # from `scene_input` on `scene_channel` switches to the scene of that program.
+        self.scenes = []
+        self.scene_input = -1
+        self.scene_channel = 0
+        self.scene_pass = False
+        self.scene_tables = None  # the core's compiled tables per scene, made once
+        self.scene_programs = None  # per program 0-127, its scene number + 1 (0: none)
+        self.running_status = 0  # mask of DIN outputs that use running status
+        self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
+        self.active_sensing = False
+        self.filename = None
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; `errors` holds every `FILE:LINE: ...` message."""
+
+    def __init__(self, errors):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def default_settings():
+    """What the box does with no settings file: a plain merger. Both DIN inputs go to every
+    output, USB in goes to the four DIN outputs, and the clock follows Kenton's rule."""
+    s = Settings()
+    s.routes = [
+        Route(0, ALL_OUTPUTS),
+        Route(1, ALL_OUTPUTS),
+        Route(2, ALL_OUTPUTS & ~(1 << OUT_USB)),
+    ]
+    return s
 
 
 if MYPY:

@@ -10,16 +10,22 @@ from thruway.midi import (
     TYPE_NAMES,
     T_ALL,
 )
-from thruway.routes import Route
+# The settings as the box runs them live in thruway.routes, so that the board can drop this
+# module (and the TOML reader) once a file is read: see thruway_board.settingsfile.
+from thruway.routes import (
+    CLOCK_AUTO,
+    CLOCK_FOLLOWS_ROUTES,
+    CLOCK_INTERNAL,
+    CLOCK_NONE,
+    SETTINGS_FILE,
+    SYSEX_TIMEOUT_MS,
+    TEMPO,
+    Route,
+    Settings,
+    SettingsError,
+    default_settings,
+)
 
-SETTINGS_FILE = "thruway.toml"
-
-CLOCK_AUTO = -1  # Kenton's rule: the input that last sent Start drives the clock
-CLOCK_NONE = -2  # no clock or transport passes at all
-CLOCK_INTERNAL = -3  # the box is the master: its own clock at settings.tempo
-CLOCK_FOLLOWS_ROUTES = -1  # clock `to` not given: clock goes where the source's routes go
-
-SYSEX_TIMEOUT_MS = 300
 SYSEX_TIMEOUT_RANGE = (20, 5000)
 NAME_LENGTH = 32
 
@@ -31,56 +37,9 @@ NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _FLATS = {"DB": 1, "EB": 3, "GB": 6, "AB": 8, "BB": 10}
 CURVES = ("soft", "hard")
 CLOCK_KEYS = ("source", "to", "divide", "tempo", "transport")
-TEMPO = 12000  # hundredths of a BPM: 120 BPM
 TEMPO_RANGE = (2000, 30000)  # 20-300 BPM
 DIVIDE_RANGE = (1, 16)
 OPTION_KEYS = ("running_status", "sysex_timeout_ms", "active_sensing")
-
-
-class Settings:
-    """Validated settings: port names, routes, clock and options, ports 0-based."""
-
-    def __init__(self):
-        self.input_names = list(INPUT_IDS)
-        self.output_names = list(OUTPUT_IDS)
-        self.routes = []
-        self.clock_source = CLOCK_AUTO
-        self.clock_outputs = CLOCK_FOLLOWS_ROUTES
-        self.clock_divide = None  # per output, send every Nth clock (None: every clock everywhere)
-        self.tempo = TEMPO  # the internal clock's tempo, in hundredths of a BPM
-        self.transport = -1  # the input whose Start/Stop start and stop the internal clock
-        # Scenes: [name, program (0-127), routes] each, used beside `routes`; a Program Change
-        # from `scene_input` on `scene_channel` switches to the scene of that program.
-        self.scenes = []
-        self.scene_input = -1
-        self.scene_channel = 0
-        self.scene_pass = False
-        self.scene_tables = None  # the core's compiled tables per scene, made once
-        self.scene_programs = None  # per program 0-127, its scene number + 1 (0: none)
-        self.running_status = 0  # mask of DIN outputs that use running status
-        self.sysex_timeout_ms = SYSEX_TIMEOUT_MS
-        self.active_sensing = False
-        self.filename = None
-
-
-class SettingsError(Exception):
-    """A settings file that cannot be used; `errors` holds every `FILE:LINE: ...` message."""
-
-    def __init__(self, errors):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-def default_settings():
-    """What the box does with no settings file: a plain merger. Both DIN inputs go to every
-    output, USB in goes to the four DIN outputs, and the clock follows Kenton's rule."""
-    s = Settings()
-    s.routes = [
-        Route(0, ALL_OUTPUTS),
-        Route(1, ALL_OUTPUTS),
-        Route(2, ALL_OUTPUTS & ~(1 << OUT_USB)),
-    ]
-    return s
 
 
 def load(text, filename=SETTINGS_FILE):

@@ -13,10 +13,10 @@ import supervisor
 from thruway import __version__
 from thruway.core import Core
 from thruway.midi import IN_USB, INPUT_IDS, N_OUTPUTS, OUTPUT_IDS, TICKS_HALF, TICKS_MAX, const
-from thruway.settings import SETTINGS_FILE, describe
+from thruway.routes import SETTINGS_FILE
 from thruway_board import status as light
 from thruway_board.ports import READ_CHUNK, RX_BUFFER
-from thruway_board.settingsfile import MISSING, SettingsFile
+from thruway_board.settingsfile import MISSING, SettingsFile, forget_reader
 
 if False:  # for the type check only (CircuitPython has no typing module)
     from typing import Any, Callable
@@ -127,8 +127,12 @@ class Loop:
             self.say("Maintenance mode: autoreload on; loop figures every %d s. Routing:" % (DIAGNOSTICS_MS // 1000))
             if self.core.scene_name() is not None:
                 self.say("  now in" + self.scene_words()[1:])
+            from thruway.settings import describe
+
             for line in describe(self.core.settings):
                 self.say("  " + line)
+            del describe
+            forget_reader()
             if _mem_free is not None:
                 gc.collect()
                 self.say("Free memory after start: %d bytes" % _mem_free())

@@ -1,8 +1,30 @@
 """The settings file on the drive: noticing a save (os.stat) and reading it into Settings."""
 
 import os
+import sys
 
-from thruway.settings import SETTINGS_FILE, SettingsError, decode, default_settings, load
+import thruway
+from thruway.routes import SETTINGS_FILE, SettingsError, default_settings
+
+# The settings reader (thruway.settings and the TOML reader under it) takes about 34 KB of the
+# board's heap as bytecode: more than a third of what is left once the firmware runs. It is
+# needed only while a file is read, so it is imported for a read and dropped after it; from .mpy
+# the import takes about 75 ms on the board (docs/firmware.md, measured on the rig).
+# (On a computer nothing is dropped: the host's tools and tests keep one reader.)
+READER_MODULES = ("settings", "tomlreader")
+_DROP_READER = sys.implementation.name != "cpython"
+
+
+def forget_reader():
+    """Drop the settings reader's modules, so that the collector can take their bytecode back."""
+    if not _DROP_READER:
+        return
+    for name in READER_MODULES:
+        sys.modules.pop("thruway." + name, None)
+        try:
+            delattr(thruway, name)
+        except (AttributeError, KeyError):  # MicroPython raises KeyError
+            pass
 
 MISSING = -1
 # The largest thruway.toml the board is taken to hold with 64 KB of heap left free (the firmware's
@@ -50,6 +72,8 @@ class SettingsFile:
         except MemoryError:
             return None, [self.too_big()]
         try:
+            from thruway.settings import decode, load
+
             # decode() then load(), as `thruway check` reads a file, so both give the same words;
             # the bytes go before the reader makes its copies of the text.
             text = decode(data, self.name)
@@ -61,6 +85,8 @@ class SettingsFile:
             return None, [self.too_big()]
         except Exception as e:  # RuntimeError: lists nested deeper than the board's recursion limit
             return None, ["%s:1: the board could not read this file (%s: %s): please report it" % (self.name, type(e).__name__, e)]
+        finally:
+            forget_reader()
 
     def too_big(self):
         return "%s:1: too big for the board's memory: make it shorter" % self.name

@@ -2,6 +2,7 @@
 
 import pytest
 
+from thruway import settings as settings_module
 from thruway.settings import describe, load
 from thruway_board import settingsfile
 from thruway_board.settingsfile import MISSING, SettingsFile
@@ -63,7 +64,8 @@ def test_out_of_memory_while_reading_or_loading_is_reported(tmp_path, monkeypatc
     def no_memory(*args, **kwargs):
         raise MemoryError("memory allocation failed, allocating 1784 bytes")
 
-    monkeypatch.setattr(settingsfile, where, no_memory, raising=where != "open")
+    # The reader is imported for each read: patch it where read() takes it from.
+    monkeypatch.setattr(settingsfile if where == "open" else settings_module, where, no_memory, raising=where != "open")
     settings, errors = read(tmp_path, GOOD)
     assert settings is None
     assert errors == ["thruway.toml:1: too big for the board's memory: make it shorter"]
@@ -75,7 +77,7 @@ def test_anything_else_the_reader_raises_is_reported(tmp_path, monkeypatch):
     def too_deep(*args, **kwargs):
         raise RuntimeError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(settingsfile, "load", too_deep)
+    monkeypatch.setattr(settings_module, "load", too_deep)
     settings, errors = read(tmp_path, GOOD)
     assert settings is None
     assert errors == ["thruway.toml:1: the board could not read this file (RuntimeError: maximum recursion depth exceeded): please report it"]

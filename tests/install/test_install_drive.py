@@ -38,12 +38,16 @@ def boot_out(version, board="Raspberry Pi Pico with rp2040", board_id="raspberry
 
 @pytest.fixture
 def source(tmp_path):
-    """A checkout: the real core and board shell, stand-in entry points, the shipped settings."""
+    """A checkout: the real core and board shell (sources, and the bytecode made of them under
+    mpy/), stand-in entry points, the shipped settings."""
     src = tmp_path / "checkout"
     for package in ("thruway", "thruway_board"):
         (src / "lib" / package).mkdir(parents=True)
         for path in glob.glob(os.path.join(ROOT, "lib", package, "*.py")):
             shutil.copy(path, src / "lib" / package)
+        (src / "mpy" / "lib" / package).mkdir(parents=True)
+        for path in glob.glob(os.path.join(ROOT, "mpy", "lib", package, "*.mpy")):
+            shutil.copy(path, src / "mpy" / "lib" / package)
     (src / "code.py").write_text('"""code.py stand-in."""\nprint("Thruway")\n')
     (src / "boot.py").write_text('"""boot.py stand-in."""\n')
     shutil.copy(os.path.join(ROOT, "thruway.toml"), src / "thruway.toml")
@@ -83,17 +87,19 @@ def tree(folder):
 
 
 def test_fresh_install_puts_the_manifest_and_the_default_settings(drive, source):
-    """A new drive gets code.py, boot.py, lib/thruway, lib/thruway_board and the studio's
-    settings, each byte for byte, and nothing else: no tests, host code or caches."""
+    """A new drive gets code.py, boot.py, lib/thruway, lib/thruway_board (as the bytecode under
+    mpy/) and the studio's settings, each byte for byte, and nothing else: no sources, tests,
+    host code or caches."""
     status, said = run(drive, source)
     assert status == 0
     on_drive = tree(drive)
     expected = {"boot_out.txt", "code.py", "boot.py", "thruway.toml"}
     for package in ("thruway", "thruway_board"):
-        expected |= {"lib/%s/%s" % (package, os.path.basename(p)) for p in glob.glob(str(source / "lib" / package / "*.py"))}
+        expected |= {"lib/%s/%s" % (package, os.path.basename(p)) for p in glob.glob(str(source / "mpy" / "lib" / package / "*.mpy"))}
     assert set(on_drive) == expected
     for rel in expected - {"boot_out.txt"}:
-        assert on_drive[rel] == (source / rel).read_bytes(), rel
+        in_checkout = source / ("mpy/" + rel if rel.endswith(".mpy") else rel)
+        assert on_drive[rel] == in_checkout.read_bytes(), rel
     assert "  new     code.py" in said
     assert "  new     thruway.toml (the default settings: the studio's)" in said
     assert "done: %d written, 0 removed, 0 unchanged" % (len(expected) - 1) in said
@@ -118,15 +124,16 @@ def test_second_install_writes_nothing(drive, source):
 def test_only_what_changed_is_written(drive, source, monkeypatch):
     """After one source file changes, install rewrites that file alone."""
     run(drive, source)
-    (source / "lib" / "thruway" / "routes.py").write_text((source / "lib" / "thruway" / "routes.py").read_text() + "\n# changed\n")
+    compiled = source / "mpy" / "lib" / "thruway" / "routes.mpy"
+    compiled.write_bytes(compiled.read_bytes() + b"\0")
     written = []
     real = install.write_whole
     monkeypatch.setattr(install, "write_whole", lambda s, t: (written.append(t), real(s, t)))
     status, said = run(drive, source)
     assert status == 0
-    assert written == [os.path.join(str(drive), "lib", "thruway", "routes.py")]
-    assert "  update  lib/thruway/routes.py" in said
-    assert (drive / "lib" / "thruway" / "routes.py").read_bytes() == (source / "lib" / "thruway" / "routes.py").read_bytes()
+    assert written == [os.path.join(str(drive), "lib", "thruway", "routes.mpy")]
+    assert "  update  lib/thruway/routes.mpy" in said
+    assert (drive / "lib" / "thruway" / "routes.mpy").read_bytes() == compiled.read_bytes()
 
 
 def test_code_py_is_written_last(drive, source, monkeypatch):
@@ -147,7 +154,7 @@ def test_existing_settings_are_kept_and_checked(drive, source):
     (drive / "thruway.toml").write_text(mine)
     status, said = run(drive, source)
     assert status == 1
-    assert (drive / "code.py").exists() and (drive / "lib" / "thruway" / "core.py").exists()
+    assert (drive / "code.py").exists() and (drive / "lib" / "thruway" / "core.mpy").exists()
     assert "the box will not use it until they are fixed" in said
     assert (drive / "thruway.toml").read_text() == mine
     assert '%s:5: unknown output "Typhoon"' % (drive / "thruway.toml") in said
@@ -247,18 +254,19 @@ def test_a_pulled_cable_leaves_the_old_file_whole(drive, source, monkeypatch):
 
 
 def test_stale_modules_in_thruways_folders_are_removed(drive, source):
-    """A module Thruway no longer has (or a compiled one that would shadow the new .py) is
-    removed from lib/thruway; everything else on the drive is left alone."""
+    """A module Thruway no longer has (or an older install's source, which the board would import
+    before the new .mpy) is removed from lib/thruway; everything else on the drive is left alone."""
     (drive / "lib" / "thruway").mkdir(parents=True)
     (drive / "lib" / "thruway" / "old.py").write_text("# gone\n")
-    (drive / "lib" / "thruway" / "core.mpy").write_bytes(b"C\x06")
+    (drive / "lib" / "thruway" / "core.py").write_text("# an older install's source\n")
     (drive / "lib" / "adafruit_midi.mpy").write_bytes(b"C\x06")
     (drive / "notes.txt").write_text("mine\n")
     status, said = run(drive, source)
     assert status == 0
     assert "  remove  lib/thruway/old.py (no longer part of Thruway)" in said
     assert not (drive / "lib" / "thruway" / "old.py").exists()
-    assert not (drive / "lib" / "thruway" / "core.mpy").exists()
+    assert not (drive / "lib" / "thruway" / "core.py").exists()
+    assert (drive / "lib" / "thruway" / "core.mpy").exists()
     assert (drive / "lib" / "adafruit_midi.mpy").read_bytes() == b"C\x06"
     assert (drive / "notes.txt").read_text() == "mine\n"
 
@@ -294,13 +302,13 @@ def test_a_checkout_without_the_firmware_is_refused(drive, source):
 
 
 def test_the_manifest_of_this_checkout_is_the_core_and_the_board_shell():
-    """From the real checkout: every lib/thruway and lib/thruway_board module, code.py and
-    boot.py once the firmware is there, never host code or tests; code.py last."""
+    """From the real checkout: every lib/thruway and lib/thruway_board module (as .mpy), code.py
+    and boot.py once the firmware is there, never host code or tests; code.py last."""
     files, missing = manifest_files(ROOT)
     rels = [rel for rel, _ in files]
     for package in ("thruway", "thruway_board"):
         for path in glob.glob(os.path.join(ROOT, "lib", package, "*.py")):
-            assert "lib/%s/%s" % (package, os.path.basename(path)) in rels
+            assert "lib/%s/%s.mpy" % (package, os.path.basename(path)[:-3]) in rels
     assert all(rel.startswith(("lib/thruway/", "lib/thruway_board/")) or rel in ("code.py", "boot.py") for rel in rels)
     for entry in ("code.py", "boot.py"):
         assert (entry in rels) == os.path.isfile(os.path.join(ROOT, entry))
