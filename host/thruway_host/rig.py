@@ -25,6 +25,9 @@ BOARD_ID = "raspberry_pi_pico"
 BYTE_US = 320  # a DIN byte at 31250 baud: 10 bits
 XIP_MISS_CYCLES = 56  # the flash cache model that puts the emulator within a few % of a real Pico
 
+# CircuitPython writes the terminal's title (ESC ] 0; ... ESC \\) and clears lines (ESC [ 2K):
+# not part of what the firmware says.
+_TERMINAL = re.compile(r"\x1b\][^\x1b]*\x1b\\|\x1b\[[0-9;]*[A-Za-z]")
 _FIRMWARE_NAME = re.compile(r"^circuitpython-(\d+)\.(\d+)\.(\d+)-" + BOARD_ID + r"\.(uf2|bin)$")
 
 # GPIOs of the pin map the rig drives and records (thruway_board.pins).
@@ -196,7 +199,7 @@ class Report:
         self.data = data
         self.ok = data.get("ok", False)
         self.error = data.get("error")
-        self.console = data.get("console", "")
+        self.console = _TERMINAL.sub("", data.get("console", ""))
         self.console_log = data.get("consoleLog", [])
         self.captures = data.get("captures", {})
 
