@@ -133,7 +133,9 @@ class Tables:
         shared = {}  # type: dict # a form's bytes -> its index
         for source in range(N_INPUTS):
             # Per status, (output, rewritten status, what it does to notes) -> the keys it takes.
-            entries = [{} for _ in range(112)]  # type: list
+            # (A dict only where a route passes that status: 112 of them per input, most unused,
+            # would cost the board's heap more than the tables themselves.)
+            entries = [None] * 112  # type: list
             for route in routes:
                 if route.source != source:
                     continue
@@ -161,25 +163,35 @@ class Tables:
                     else:
                         how = (route.transpose, route.soft, route.hard, route.velocity)
                     entry = entries[status - 0x80]
+                    if entry is None:
+                        entry = entries[status - 0x80] = {}
                     for out in range(N_OUTPUTS):
                         if (outputs >> out) & 1:
                             # Two routes giving an output the same message send it once: the
-                            # same change of note and velocity joins their key ranges.
+                            # same change of note and velocity joins their key ranges. The keys
+                            # are None while every key passes (no 128 bytes for a plain route).
                             k = (out, new_status, how)
-                            keys = entry.get(k)
-                            if keys is None:
-                                keys = entry[k] = bytearray(128) if how else None
-                            if how:
-                                keys[route.low : route.high + 1] = b"\x01" * span
+                            if k not in entry:
+                                entry[k] = None if (how is None or span == 128) else bytearray(128)
+                            keys = entry[k]
+                            if keys is not None:
+                                if span == 128:
+                                    entry[k] = None
+                                else:
+                                    keys[route.low : route.high + 1] = b"\x01" * span
                             self.out_channels[out] |= 1 << (new_status & 0x0F)
             table = []
             form_table = []
             for entry in entries:
+                if entry is None:
+                    table.append(empty)
+                    form_table.append(empty)
+                    continue
                 pairs = bytearray()
                 forms = bytearray()
                 for (out, new_status, how), keys in sorted(entry.items(), key=_order):
                     form = 0
-                    if how is not None:
+                    if how is not None and not _plain(how, keys):
                         data = _form(how, keys)
                         if data != _PLAIN:
                             form = shared.get(data, 0)
@@ -226,13 +238,18 @@ def _order(item):
     return (out, status, how is not None, repr(how))
 
 
+def _plain(how, keys):
+    """Whether a change of notes changes nothing: every key, no transpose, every velocity as it is."""
+    return keys is None and how[0] == 0 and (len(how) == 1 or (how[1] == 1 and how[2] == 127 and how[3] is None))
+
+
 def _form(how, keys):
     """The NOTE_FORM bytes of a route's change of notes: per key the key it becomes, then per
     velocity the velocity it becomes."""
     form = bytearray(NOTE_FORM)
     shift = how[0]
     for key in range(128):
-        if not keys[key]:
+        if keys is not None and not keys[key]:
             form[key] = NOT_IN_RANGE
         elif 0 <= key + shift <= 127:
             form[key] = key + shift
@@ -253,4 +270,4 @@ def _form(how, keys):
     return bytes(form)
 
 
-_PLAIN = _form((0,), b"\x01" * 128)  # every key and velocity as it is
+_PLAIN = _form((0,), None)  # every key and velocity as it is
