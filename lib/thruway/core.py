@@ -186,20 +186,21 @@ class Core:
 
     # ---- settings ---------------------------------------------------------------------
 
-    def apply(self, settings, scene=-1):
+    def apply(self, settings, scene=-1, collect=None):
         """Route by `settings` from now on (with scenes, by its scene number `scene`; -1: the
         scene of the same name as now, else the first). Routes the loop guard stopped run
         again. Returns the Note Offs owed to sounding notes whose route changed, as (output,
-        bytes) pairs; they are already queued."""
+        bytes) pairs; they are already queued. `collect` (the board's gc.collect) is called
+        between the inputs' tables as they are made."""
         self.loops = 0
-        return self._apply(settings, scene)
+        return self._apply(settings, scene, collect)
 
-    def _apply(self, settings, scene):
+    def _apply(self, settings, scene, collect=None):
         self.scene_status = NO_SCENES
         if settings.scenes:
-            tables = self._scene_tables(settings, scene)
+            tables = self._scene_tables(settings, scene, collect)
         else:
-            tables = Tables(settings.routes, self.loops)
+            tables = Tables(settings.routes, self.loops, collect)
             self.scene = -1
         owed = []
         old = self.tables
@@ -309,7 +310,7 @@ class Core:
         self._recount_owed()
         return owed
 
-    def _scene_tables(self, settings, scene):
+    def _scene_tables(self, settings, scene, collect=None):
         """The tables of a scene (compiled once per settings, so that a switch by Program
         Change in the middle of the music only swaps them), and the switch armed."""
         scenes = settings.scenes
@@ -320,7 +321,7 @@ class Core:
                 if now is not None and scenes[i][0].lower() == now.lower():
                     scene = i
         if settings.scene_tables is None:
-            settings.scene_tables = [self._scene_table(settings, routes, 0) for name, program, routes in scenes]
+            settings.scene_tables = [self._scene_table(settings, routes, 0, collect) for name, program, routes in scenes]
             settings.scene_programs = bytearray(128)
             for i in range(len(scenes)):
                 settings.scene_programs[scenes[i][1]] = i + 1
@@ -333,8 +334,8 @@ class Core:
             return self._scene_table(settings, scenes[scene][2], self.loops)
         return settings.scene_tables[scene]
 
-    def _scene_table(self, settings, routes, blocked):
-        tables = Tables(settings.routes + routes, blocked)
+    def _scene_table(self, settings, routes, blocked, collect=None):
+        tables = Tables(settings.routes + routes, blocked, collect)
         channel = tables.channel[settings.scene_input]
         switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
         if not channel[switch]:

@@ -120,7 +120,7 @@ class Tables:
     common[input] and reach[input] are output bit masks (reach: every output a route from that
     input names)."""
 
-    def __init__(self, routes, blocked=0):
+    def __init__(self, routes, blocked=0, collect=None):
         empty = b""
         self.channel = []
         self.form = []
@@ -207,6 +207,11 @@ class Tables:
                 form_table.append(bytes(forms) if any(forms) else empty)
             self.channel.append(table)
             self.form.append(form_table)
+            del entries
+            if collect is not None:
+                # On the board: take this input's working dicts back before the next input's
+                # tables are placed among them (a 64-route file's tables failed so on the rig).
+                collect()
 
     def rewrites(self, source, status, out, note=0, velocity=0):
         """What a message `status` (with key `note`; for a Note On, struck at `velocity`, 0:

@@ -49,7 +49,7 @@ def load(text, filename=SETTINGS_FILE):
     try:
         doc, lines = parse(text)
     except TomlError as e:
-        raise SettingsError(["%s:%d: %s" % (filename, e.line, e.message)])
+        raise SettingsError([e.where(filename)])
     return from_document(doc, lines, filename)
 
 

@@ -34,10 +34,66 @@ class TomlError(Exception):
         self.line = line
         self.message = message
 
+    def where(self, filename):
+        """The mistake as the box and `thruway check` report it: `FILE:LINE: message`."""
+        return "%s:%d: %s" % (filename, self.line, self.message)
 
-def parse(text):
-    """Reads `text` into (doc, lines): plain values, and the line of each key path."""
+
+class Lines:
+    """The line of each key path (a tuple of keys and list indexes), as a mapping.
+
+    Kept as one small dict per table rather than one dict of every path: a large file's single
+    dict must grow in one piece, and the board's heap, cut into small holes by the parse's own
+    short-lived strings, has no such piece left (a 40-route file failed so on the rig)."""
+
+    def __init__(self):
+        self.tables = {}
+
+    def __setitem__(self, path, line):
+        table = self.tables.get(path[:-1])
+        if table is None:
+            table = self.tables[path[:-1]] = {}
+        table[path[-1]] = line
+
+    def __getitem__(self, path):
+        return self.tables[path[:-1]][path[-1]]
+
+    def get(self, path, default=None):
+        table = self.tables.get(path[:-1])
+        return default if table is None else table.get(path[-1], default)
+
+    def __contains__(self, path):
+        table = self.tables.get(path[:-1])
+        return table is not None and path[-1] in table
+
+    def items(self):
+        return [(where + (key,), line) for where, table in self.tables.items() for key, line in table.items()]
+
+    def __iter__(self):
+        return iter([path for path, _ in self.items()])
+
+    def __len__(self):
+        return sum(len(table) for table in self.tables.values())
+
+    def __eq__(self, other):
+        return dict(self.items()) == dict(other.items())
+
+    def __ne__(self, other):
+        return not self == other
+
+
+COLLECT_EVERY = 8  # lines between two calls of parse()'s `collect`
+
+
+def parse(text, collect=None):
+    """Reads `text` into (doc, lines): plain values, and the line of each key path.
+
+    `collect`, if given, is called every COLLECT_EVERY lines: on the board, gc.collect, so
+    that each few lines' short-lived strings are taken back before the next lines' keys are
+    placed among them (otherwise a large file's parse leaves the heap in holes too small for
+    its own tables: a 48-route file failed so on the rig)."""
     reader = _Reader(text)
+    reader.collect = collect
     reader.document()
     return reader.doc, reader.lines
 
@@ -146,32 +202,45 @@ class _Reader:
         # musician cannot see the difference, so CR ends a line too (CR LF is one line end).
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self.rows = text.split("\n")
-        self.s = self.rows[0]
+        # One line at a time, cut from the text as it is reached: a list of every line would
+        # hold the file twice over on the board's heap.
+        self.text = text
+        end = text.find("\n")
+        if end < 0:
+            end = len(text)
+        self.s = text[:end]
+        self.next_start = end + 1  # where the next line starts; past the end: there is none
         self.n = len(self.s)
         self.i = 0
         self.line = 1
         self.doc = {}  # type: dict
-        self.lines = {}
+        self.lines = Lines()
         self.kinds = {}  # path -> how the table there came to exist (see _IMPLICIT...)
         self.path = ()  # the section being filled: () is the top of the file, before any header
         self.table = self.doc
         self.name = ""  # the setting whose value is being read, for messages ("" inside a list)
         self.escaped = ""
+        self.collect = None
 
     def char(self):
         """The character at the position, "\n" at the end of the line."""
         return self.s[self.i] if self.i < self.n else "\n"
 
     def at_end(self):
-        return self.i >= self.n and self.line >= len(self.rows)
+        return self.i >= self.n and self.next_start > len(self.text)
 
     def next_line(self):
-        self.s = self.rows[self.line]
-        self.rows[self.line - 1] = ""  # read: let it go
+        start = self.next_start
+        end = self.text.find("\n", start)
+        if end < 0:
+            end = len(self.text)
+        self.s = self.text[start:end]
+        self.next_start = end + 1
         self.n = len(self.s)
         self.i = 0
         self.line += 1
+        if self.collect is not None and self.line % COLLECT_EVERY == 0:
+            self.collect()
 
     def err(self, message, line=0):
         return TomlError(line or self.line, message)

@@ -118,7 +118,7 @@ class Loop:
         self.seen_size, self.seen_mtime = self.size, self.mtime
         settings, errors = self.file.read()
         if settings is not None:
-            self.core.apply(settings)
+            self.core.apply(settings, collect=gc.collect)
         self.errors = errors
         self.say(self.startup_line(settings, errors))
         for line in errors:
@@ -382,7 +382,7 @@ class Loop:
             self.reload_errors += 1
             self.say_errors()
         else:
-            owed = self.core.apply(settings)
+            owed = self.core.apply(settings, collect=gc.collect)
             self.errors = []
             self.reloads += 1
             routes = len(settings.routes)

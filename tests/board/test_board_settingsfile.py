@@ -57,7 +57,7 @@ def test_a_file_that_is_there_but_cannot_be_read_keeps_the_routing(tmp_path):
     assert errors[0].startswith("thruway.toml:1: the board could not read the file (") and errors[0].endswith("save it again")
 
 
-@pytest.mark.parametrize("where", ["open", "load"])
+@pytest.mark.parametrize("where", ["open", "from_document"])
 def test_out_of_memory_while_reading_or_loading_is_reported(tmp_path, monkeypatch, where):
     """MemoryError while the file is read or while it is loaded: `too big`, never a crash."""
 
@@ -77,7 +77,7 @@ def test_anything_else_the_reader_raises_is_reported(tmp_path, monkeypatch):
     def too_deep(*args, **kwargs):
         raise RuntimeError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(settings_module, "load", too_deep)
+    monkeypatch.setattr(settings_module, "from_document", too_deep)
     settings, errors = read(tmp_path, GOOD)
     assert settings is None
     assert errors == ["thruway.toml:1: the board could not read this file (RuntimeError: maximum recursion depth exceeded): please report it"]
