@@ -132,28 +132,30 @@ class Tables:
         self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
         shared = {}  # type: dict # a form's bytes -> its index
         for source in range(N_INPUTS):
-            # Per status, (output, rewritten status, what it does to notes) -> the keys it takes.
-            # (A dict only where a route passes that status: 112 of them per input, most unused,
-            # would cost the board's heap more than the tables themselves.)
-            entries = [None] * 112  # type: list
-            for route in routes:
-                if route.source != source:
-                    continue
-                # `blocked`: outputs whose routes are stopped (a feedback loop found there).
-                outputs = route.outputs & ~blocked
+            # (route, the outputs it may reach) for this input's routes; `blocked`: outputs
+            # whose routes are stopped (a feedback loop found there).
+            mine = [(route, route.outputs & ~blocked) for route in routes if route.source == source]
+            for route, outputs in mine:
                 self.reach[source] |= outputs
                 if route.types & T_SYSEX:
                     self.sysex[source] |= outputs
                 if route.types & T_COMMON:
                     self.common[source] |= outputs
-                span = route.high + 1 - route.low
-                for status in range(0x80, 0xF0):
-                    ch = status & 0x0F
-                    kind = status & 0xF0
+            table = []
+            form_table = []
+            # One status at a time, so that only one status's working dict is ever on the heap
+            # (the board's heap could not hold one for each of the 112 statuses of an input).
+            for status in range(0x80, 0xF0):
+                ch = status & 0x0F
+                kind = status & 0xF0
+                # (output, rewritten status, what it does to notes) -> the keys it takes
+                entry = None  # type: Any
+                for route, outputs in mine:
                     if not (route.types & CHANNEL_TYPE[(kind >> 4) - 8]):
                         continue
                     if not (route.channels >> ch) & 1:
                         continue
+                    span = route.high + 1 - route.low
                     new_status = status if route.channel < 0 else kind | route.channel
                     how = None  # type: Any
                     if not (kind == NOTE_ON or kind == POLYTOUCH):
@@ -162,9 +164,8 @@ class Tables:
                         how = (route.transpose,)  # aftertouch follows the key, not velocity
                     else:
                         how = (route.transpose, route.soft, route.hard, route.velocity)
-                    entry = entries[status - 0x80]
                     if entry is None:
-                        entry = entries[status - 0x80] = {}
+                        entry = {}
                     for out in range(N_OUTPUTS):
                         if (outputs >> out) & 1:
                             # Two routes giving an output the same message send it once: the
@@ -180,9 +181,6 @@ class Tables:
                                 else:
                                     keys[route.low : route.high + 1] = b"\x01" * span
                             self.out_channels[out] |= 1 << (new_status & 0x0F)
-            table = []
-            form_table = []
-            for entry in entries:
                 if entry is None:
                     table.append(empty)
                     form_table.append(empty)
@@ -207,9 +205,8 @@ class Tables:
                 form_table.append(bytes(forms) if any(forms) else empty)
             self.channel.append(table)
             self.form.append(form_table)
-            del entries
             if collect is not None:
-                # On the board: take this input's working dicts back before the next input's
+                # On the board: take this input's working objects back before the next input's
                 # tables are placed among them (a 64-route file's tables failed so on the rig).
                 collect()
 

@@ -41,14 +41,28 @@ def guide_examples():
     return [(where, text.encode("utf-8")) for where, text, _ in mod.examples()]
 
 
-def corpus():
+def corpus(every=8):
+    """Every `every`th file of the TOML corpus (all of it runs under MicroPython in
+    tests/settings/test_settings_micropython.py; on the board, where a read takes a second of
+    emulated time, a sample of each kind)."""
     found = []
     for kind in ("valid", "invalid", "unsupported"):
         folder = os.path.join(CORPUS, kind)
-        for name in sorted(os.listdir(folder)):
-            if name.endswith(".toml"):
-                with open(os.path.join(folder, name), "rb") as f:
-                    found.append(("corpus/%s/%s" % (kind, name), f.read()))
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".toml"))
+        for name in names[::every]:
+            with open(os.path.join(folder, name), "rb") as f:
+                found.append(("corpus/%s/%s" % (kind, name), f.read()))
+    return found
+
+
+def error_corpus():
+    """The settings error corpus: a file for each kind of mistake a musician makes."""
+    folder = os.path.join(ROOT, "tests", "settings", "errors")
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".toml"):
+            with open(os.path.join(folder, name), "rb") as f:
+                found.append(("errors/" + name, f.read()))
     return found
 
 
@@ -77,4 +91,4 @@ def edge_cases():
 def everything():
     """[(label, bytes)] of every file, in a fixed order."""
     return ([("the shipped thruway.toml", studio()), ("64 routes", many_routes())] + guide_examples() + edge_cases()
-            + mistakes() + corpus())
+            + error_corpus() + mistakes()[::2] + corpus())
