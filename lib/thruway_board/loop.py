@@ -32,7 +32,7 @@ SETTINGS_POLL_MS = const(500)  # os.stat of the settings file at most twice a se
 DIAGNOSTICS_MS = const(5000)  # maintenance mode prints its figures this often
 USB_READ = const(64)
 RX_NEAR_FULL = RX_BUFFER - 256  # an input this full is close to losing bytes
-GC_MARGIN = const(16384)  # collect at a quiet moment before the heap gets this close to full
+RESTART_DRAIN_MS = const(200)  # the most a restart waits for the outputs to send the Note Offs
 
 _mem_free = getattr(gc, "mem_free", None)  # CircuitPython's; CPython has none
 
@@ -49,8 +49,9 @@ class Loop:
     `run()` steps for ever. Time comes from `ticks_ms` (supervisor.ticks_ms on the board,
     the virtual board's clock on a computer); lines for the serial console go to `say`."""
 
-    def __init__(self, ports, settings_path=SETTINGS_FILE, maintenance=False, ticks_ms=None, say=print):
-        # type: (Ports, str, bool, Callable[[], int] | None, Callable[[str], Any]) -> None
+    def __init__(self, ports, settings_path=SETTINGS_FILE, maintenance=False, ticks_ms=None, say=print, first=None,
+                 restart=None):
+        # type: (Ports, str, bool, Callable[[], int] | None, Callable[[str], Any], Any, Callable[[], Any] | None) -> None
         self.ports = ports
         self.ticks = ticks_ms if ticks_ms is not None else supervisor.ticks_ms
         self.say = say
@@ -67,7 +68,13 @@ class Loop:
         self.button = ports.button
         self.button_pressed = ports.button_pressed
         self.status = ports.status
-        self.file = SettingsFile(settings_path)
+        # `first`: (SettingsFile, its stat(), its read()) made before the ports and the core took
+        # the heap (code.py reads the file first: a large file needs the heap whole). `restart`
+        # (supervisor.reload on the board): how to read a saved file again from a whole heap
+        # when the running box has no room left for it.
+        self.file = first[0] if first else SettingsFile(settings_path)
+        self.first = first
+        self.restart = restart
         # Figures (maintenance mode prints them; `thruway sim` reads them).
         self.steps = 0  # passes since the window began
         self.worst_ms = 0  # longest time between two passes in the window
@@ -114,9 +121,13 @@ class Loop:
     def start(self):
         """Read the settings file, print the start-up line, get ready to step."""
         now = self.ticks()
-        self.size, self.mtime = self.file.stat()
+        if self.first:
+            _, (self.size, self.mtime), (settings, errors) = self.first
+            self.first = None
+        else:
+            self.size, self.mtime = self.file.stat()
+            settings, errors = self.file.read()
         self.seen_size, self.seen_mtime = self.size, self.mtime
-        settings, errors = self.file.read()
         if settings is not None:
             self.core.apply(settings, collect=gc.collect)
         self.errors = errors
@@ -361,8 +372,6 @@ class Loop:
             return  # try again at the next housekeeping pass
         self.next_poll = (now + SETTINGS_POLL_MS) & TICKS_MAX
         self.polls += 1
-        if _mem_free is not None and _mem_free() < GC_MARGIN:
-            gc.collect()  # now, while nothing waits, rather than in the middle of the music
         size, mtime = self.file.stat()
         if size == self.size and mtime == self.mtime:
             self.seen_size, self.seen_mtime = size, mtime
@@ -377,6 +386,9 @@ class Loop:
         """Read the settings file and apply it; a file with errors changes nothing but the light."""
         self.size, self.mtime = self.seen_size, self.seen_mtime
         settings, errors = self.file.read()
+        if settings is None and self.file.out_of_memory and self.restart is not None:
+            self.restart_to_read()
+            return
         if settings is None:
             self.errors = errors
             self.reload_errors += 1
@@ -398,6 +410,19 @@ class Loop:
                 )
             )
         gc.collect()
+
+    def restart_to_read(self):
+        """The running box has no room to read the saved file: end every note, let the outputs
+        send that, and start again, reading the file first, from a whole heap."""
+        self.say("Thruway: no room in memory to read %s while running: all notes off, then a restart to read it"
+                 % self.file.name)
+        self.core.panic()
+        end = (self.ticks() + RESTART_DRAIN_MS) & TICKS_MAX
+        while not _due(self.ticks(), end) and not self.quiet():
+            self.step()
+        restart = self.restart
+        if restart is not None:
+            restart()
 
     def say_errors(self):
         self.say("Thruway: %s not applied, the routing stays as it was:" % self.file.name)

@@ -48,6 +48,7 @@ class SettingsFile:
         self.path = path
         self.name = name  # how errors name the file
         self.present = False  # whether the last stat() found the file
+        self.out_of_memory = False  # whether the last read() ran out of the board's memory
 
     def stat(self):
         """(size, mtime) of the file, or (MISSING, MISSING) when there is none."""
@@ -62,6 +63,7 @@ class SettingsFile:
     def read(self):
         """(settings, []) or (None, error lines). Never raises for a bad or unreadable file: the
         caller keeps its last good routing and shows the lines."""
+        self.out_of_memory = False
         try:
             with open(self.path, "rb") as f:
                 data = f.read()
@@ -107,4 +109,5 @@ class SettingsFile:
         return from_document(doc, lines, self.name)
 
     def too_big(self):
+        self.out_of_memory = True
         return "%s:1: too big for the board's memory: make it shorter" % self.name

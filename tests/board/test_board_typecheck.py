@@ -43,7 +43,7 @@ MISTAKES = [
     ("lib/thruway_board/loop.py", "uart.in_waiting", "uart.in_wating", 'has no attribute "in_wating"'),
     ("lib/thruway_board/ports.py", "sm.background_write(once=", "sm.background_write(onse=", 'Unexpected keyword argument "onse"'),
     ("lib/thruway_board/startup.py", "supervisor.runtime.autoreload = ", "supervisor.runtime.auto_reload = ", '"auto_reload"'),
-    ("code.py", "supervisor.runtime.autoreload)", "supervisor.runtime.autoreloads)", '"autoreloads"'),
+    ("code.py", "supervisor.runtime.autoreload,", "supervisor.runtime.autoreloads,", '"autoreloads"'),
     ("lib/thruway_board/status.py", "neopixel_write.neopixel_write(self.io, colour)", "neopixel_write.neopixel_write(self.io)", "Missing positional argument"),
     ("lib/thruway_board/ports.py", "receiver_buffer_size=RX_BUFFER", "receive_buffer_size=RX_BUFFER", '"receive_buffer_size"'),
     ("lib/thruway/core.py", "out.put3(port, status, d1, d2, length, RESERVE_OTHER)", "out.put4(port, status, d1, d2, length, RESERVE_OTHER)", '"put4"'),

@@ -1,26 +1,30 @@
-"""On the board (the rig's drive): the firmware's own live-reload path over every file in /rigfiles."""
+"""On the board (the rig's drive): the firmware's own settings reading over every file in /rigfiles."""
 
-# The rig runs this instead of code.py after boot. It builds the firmware exactly as code.py does
-# (ports, Loop, start), then hands the loop one settings file after another through
-# Loop.apply_file(), the path a file saved by the computer takes, and prints what the loop says.
+# The rig runs this instead of code.py after boot. Each file is read as code.py reads
+# thruway.toml at power-up (SettingsFile.read, with the heap whole; a file saved while the box
+# runs that finds no room is read again that way after a restart), then applied to a core.
+# It prints what the firmware would say of the file.
 import gc
 import os
 
-from thruway_board.loop import Loop
-from thruway_board.ports import open_ports
+from thruway.core import Core
 from thruway_board.settingsfile import SettingsFile
 
-loop = Loop(open_ports())
-loop.start()
-gc.collect()
-print("rig: free after start %d" % gc.mem_free())
+print("rig: ready")
 for name in sorted(os.listdir("/rigfiles")) + ["zz-none.toml"]:  # the last is not there
-    loop.file = SettingsFile("/rigfiles/" + name, "thruway.toml")
     print("rig: file %s" % name)
     try:
-        loop.seen_size, loop.seen_mtime = loop.file.stat()
-        loop.apply_file()
-        print("rig: light %s" % loop.mode(loop.ticks()))
+        f = SettingsFile("/rigfiles/" + name, "thruway.toml")
+        f.stat()
+        settings, errors = f.read()
+        for line in errors:
+            print("  " + line)
+        if settings is not None:
+            core = Core()
+            core.apply(settings, collect=gc.collect)
+            print("rig: applied %d routes" % len(settings.routes))
+            core = None
+        settings = None
     except Exception as e:  # the firmware would stop here: the test names the file
         print("rig: raised %r" % (e,))
     gc.collect()

