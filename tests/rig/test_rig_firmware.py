@@ -149,7 +149,8 @@ def test_a_saved_fix_is_applied_live_with_the_note_offs_owed(live):
     every output the new routing no longer gives it, and not on the one it keeps."""
     assert re.search(r"thruway.toml applied, 1 route; 4 Note Offs sent", live.console), live.console[-2000:]
     for port in ("out2", "out3", "out4", "usb"):
-        assert messages(live.output(port)) == ["90 3C 64", "80 3C 40"], port
+        # (then the panic button's All Notes Off, later)
+        assert messages(live.output(port))[:2] == ["90 3C 64", "80 3C 40"], port
     assert messages(live.output("out1"))[:2] == ["90 3C 64", "90 3E 5A"]
 
 
@@ -165,8 +166,9 @@ def test_the_panic_button_silences_every_note(live):
 
 def test_a_saved_mistake_keeps_the_routing(live):
     """A file saved with a mistake is reported with its line and changes nothing: notes still pass."""
-    lines = live.lines_after("thruway.toml not applied, the routing stays as it was:")
-    assert lines and lines[1].strip() == host_errors(BROKEN_AGAIN)[0], live.console[-2000:]
+    said = live.lines()
+    last = max(i for i, line in enumerate(said) if "thruway.toml not applied, the routing stays as it was:" in line)
+    assert said[last + 1].strip() == host_errors(BROKEN_AGAIN)[0], live.console[-2000:]
     out1 = messages(live.output("out1"))
     assert out1[-1] == "90 40 50", out1
     assert "90 40 50" not in messages(live.output("out2"))
