@@ -4,19 +4,18 @@ import gc
 
 import supervisor
 
+from thruway_board.loop import Loop
+from thruway_board.ports import open_ports
 from thruway_board.settingsfile import SettingsFile
 
-# The settings file is read first, while the heap is whole: a large file's reading needs it.
+# The settings file is read before the ports and the core take their share of the heap: a large
+# file's reading needs room in one piece.
 settings_file = SettingsFile()
 first = (settings_file, settings_file.stat(), settings_file.read())
 gc.collect()
-
-from thruway_board.loop import Loop  # noqa: E402 (after the file: see above)
-from thruway_board.ports import open_ports  # noqa: E402
-
 # boot.py turns autoreload off; it stays on only in maintenance mode (panic button held at power-up).
 loop = Loop(open_ports(), maintenance=supervisor.runtime.autoreload, first=first, restart=supervisor.reload)
 del first
-loop.start()  # applies the settings and prints the start-up line
+loop.start()  # prints the start-up line
 gc.collect()
 loop.run()

@@ -139,7 +139,7 @@ class Core:
     receive(port, buf, n, now) feeds an input; transmit(out, buf, room) takes an output's next
     bytes; tick(now) runs timeouts; apply(settings) swaps the routing; panic() silences."""
 
-    def __init__(self, settings=None):
+    def __init__(self, settings=None, collect=None):
         self.queues = qs = Queues()
         self.outputs = [Output(qs, o, o == OUT_USB) for o in range(N_OUTPUTS)]
         # What the hot path writes, in one tuple it unpacks at once.
@@ -182,7 +182,7 @@ class Core:
         self.echo_streak = [0] * N_INPUTS
         self.scene = -1
         self.struck = None  # type: Any # per input and key, the velocity it was first struck at (layers only)
-        self.apply(settings if settings is not None else default_settings())
+        self.apply(settings if settings is not None else default_settings(), collect=collect)
 
     # ---- settings ---------------------------------------------------------------------
 

@@ -56,7 +56,13 @@ class Loop:
         self.ticks = ticks_ms if ticks_ms is not None else supervisor.ticks_ms
         self.say = say
         self.maintenance = maintenance
-        self.core = Core()  # the default routing until start() reads the file
+        # The routing of the file read first, or the default routing until start() reads it.
+        found = first[2][0] if first else None
+        try:
+            self.core = Core(found, collect=gc.collect)
+        except MemoryError:
+            self.core = Core()
+            first = (first[0], first[1], (None, [first[0].too_big()]))
         self.inputs = list(ports.inputs)
         self.rx = [bytearray(READ_CHUNK) for _ in self.inputs]
         self.outs = list(ports.outputs)
@@ -127,9 +133,12 @@ class Loop:
         else:
             self.size, self.mtime = self.file.stat()
             settings, errors = self.file.read()
+            if settings is not None:
+                try:
+                    self.core.apply(settings, collect=gc.collect)
+                except MemoryError:
+                    settings, errors = None, [self.file.too_big()]
         self.seen_size, self.seen_mtime = self.size, self.mtime
-        if settings is not None:
-            self.core.apply(settings, collect=gc.collect)
         self.errors = errors
         self.say(self.startup_line(settings, errors))
         for line in errors:
@@ -394,7 +403,19 @@ class Loop:
             self.reload_errors += 1
             self.say_errors()
         else:
-            owed = self.core.apply(settings, collect=gc.collect)
+            try:
+                owed = self.core.apply(settings, collect=gc.collect)
+            except MemoryError:
+                # The tables are made before they replace the old ones: the routing is unchanged.
+                settings = None
+                if self.restart is not None:
+                    self.restart_to_read()
+                    return
+                self.errors = [self.file.too_big()]
+                self.reload_errors += 1
+                self.say_errors()
+                gc.collect()
+                return
             self.errors = []
             self.reloads += 1
             routes = len(settings.routes)
