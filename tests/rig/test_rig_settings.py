@@ -34,7 +34,7 @@ def host_check(tmp_path, data):
             status = thruway(["check", "thruway.toml"])
     finally:
         os.chdir(cwd)
-    errors = [line for line in err.getvalue().splitlines() if line.startswith("thruway.toml:")]
+    errors = [line for line in err.getvalue().splitlines() if re.match(r"thruway\.toml:\d+: ", line)]
     return status, errors, out.getvalue()
 
 
