@@ -64,11 +64,11 @@ def traffic(rig, rig_tmp):
     count = int(TRAFFIC_MS * 1000 / (2 * HALF_RATE_GAP_US))
     in1 = notes(lambda k: (k // 2) % 16, count, 20)
     in2 = notes(lambda k: (k // 2 + 5) % 16, count, 60)
-    usb = notes(lambda k: (k // 2 + 9) % 16, TRAFFIC_MS // 4, 90)
+    usb = notes(lambda k: (k // 2 + 9) % 16, TRAFFIC_MS // 20, 90)
     feeds = [
         rigmod.din_feed("in1", in1, gap_us=HALF_RATE_GAP_US),
         rigmod.din_feed("in2", in2, gap_us=HALF_RATE_GAP_US),
-        rigmod.usb_feed([(4 * k, m) for k, m in enumerate(usb)]),
+        rigmod.usb_feed([(20 * k, m) for k, m in enumerate(usb)]),
     ]
     report = rigmod.run(rig, drive, feeds=feeds, max_s=10, timeout_s=900)
     assert report.ok, report.error + report.console[-1500:]
@@ -85,7 +85,7 @@ def test_both_din_inputs_at_half_rate_arrive_whole(traffic):
     """Both DIN inputs at half the wire rate, each routed to its own output (a UART and a PIO one):
     every message arrives whole, in order, nothing lost, nothing added."""
     report, in1, in2, _ = traffic
-    assert messages(report.output("out1")) == [m.hex(" ").upper() if False else mido.Message.from_bytes(m).hex() for m in in1]
+    assert messages(report.output("out1")) == [mido.Message.from_bytes(m).hex() for m in in1]
     assert messages(report.output("out3")) == [mido.Message.from_bytes(m).hex() for m in in2]
     assert report.output("out4") == b""
     for feed in report.data["feeds"]:
