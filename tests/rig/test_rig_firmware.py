@@ -175,3 +175,19 @@ def test_a_saved_mistake_keeps_the_routing(live):
     out1 = messages(live.output("out1"))
     assert out1[-1] == "90 40 50", out1
     assert "90 40 50" not in messages(live.output("out2"))
+
+
+def test_the_oldest_supported_circuitpython_runs_the_same_drive(rig, rig_tmp):
+    """CircuitPython 9.2 (the oldest the firmware supports) reads the same .mpy files and the
+    studio's settings, where the cache has it."""
+    oldest = [v for v, _ in rigmod.firmwares() if v.startswith("9.2.")]
+    found = rigmod.find(version=oldest[0]) if oldest else None
+    if found is None or not found.ready:
+        pytest.skip("no CircuitPython 9.2.x in the rig's cache (docs/rig.md)")
+    drive = rigmod.stage_drive(str(rig_tmp / "drive-9"), settings=rigfiles.studio(), version=found.version)
+    report = rigmod.run(found, drive, pins=[(rigmod.PANIC_GPIO, 0, None)], until_console=r"Free memory after start: \d+",
+                        captures=(), max_s=10)
+    assert report.ok, report.error + report.console[-1500:]
+    assert re.search(r"Thruway \S+ on Raspberry Pi Pico: thruway.toml loaded, \d+ routes", report.console), report.console
+    free = int(re.search(r"Free memory after start: (\d+) bytes", report.console).group(1))
+    assert free >= 48 * 1024, "only %d bytes free after start on %s" % (free, found.version)
