@@ -16,13 +16,13 @@ import subprocess
 import tempfile
 
 from thruway_host.install import Installer, source_root
+from thruway_host.replay import BYTE_US, arrivals
 
 CACHE_ENV = "THRUWAY_RIG_CACHE"
 FIRMWARE_ENV = "CIRCUITPYTHON_FIRMWARE"
 BOOTROM_ENV = "RP2040_BOOTROM"
 SYMS_ENV = "CIRCUITPYTHON_SYMS"
 BOARD_ID = "raspberry_pi_pico"
-BYTE_US = 320  # a DIN byte at 31250 baud: 10 bits
 XIP_MISS_CYCLES = 56  # the flash cache model that puts the emulator within a few % of a real Pico
 
 # CircuitPython writes the terminal's title (ESC ] 0; ... ESC \\) and clears lines (ESC [ 2K):
@@ -170,18 +170,10 @@ def din_feed(port, messages, start_us=0, gap_us=0):
 
 
 def timed_feed(port, events):
-    """A DIN input's feed from timed events [(ms, bytes)]: an event's bytes back to back, an event
-    due while the wire is busy waits for it (as `thruway replay` times a .txt capture)."""
-    out, times = [], []
-    free = 0
-    for ms, data in events:
-        t = max(int(round(ms * 1000)), free)
-        for b in data:
-            t += BYTE_US
-            out.append(b)
-            times.append(t)
-        free = t
-    return {"target": UART_OF_INPUT[port], "bytes": out, "timesUs": times}
+    """A DIN input's feed from timed events [(ms, bytes)], timed on the wire as `thruway replay`
+    times a .txt capture (an event's bytes back to back; one due while the wire is busy waits)."""
+    got = arrivals([(int(round(ms * 1000)), data) for ms, data in events], 0)
+    return {"target": UART_OF_INPUT[port], "bytes": [b[0] for _, _, b in got], "timesUs": [t for t, _, _ in got]}
 
 
 def usb_feed(events):
