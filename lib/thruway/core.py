@@ -181,7 +181,9 @@ class Core:
         self.echo_time = [0] * N_OUTPUTS  # ...and when
         self.echo_streak = [0] * N_INPUTS
         self.scene = -1
-        self.struck = None  # type: Any # per input and key, the velocity it was first struck at (layers only)
+        # Per input, per (channel << 7 | key), the velocity the key was first struck at: only
+        # for inputs whose routes have velocity layers (None for the others).
+        self.struck = [None] * N_INPUTS  # type: list
         self.apply(settings if settings is not None else default_settings(), collect=collect)
 
     # ---- settings ---------------------------------------------------------------------
@@ -237,10 +239,16 @@ class Core:
         self.settings = settings
         self.tables = tables
         self.channel = tables.channel
-        if tables.layers and self.struck is None:
-            # Velocity layers: a key's Note Off must take the ways its Note On took, which
-            # its velocity chose.
-            self.struck = [bytearray(2048) for _ in range(N_INPUTS)]
+        layers = tables.layers
+        if settings.scenes:
+            # Every scene's layers, from the start: no room is sought mid-song at a switch.
+            for scene_tables in settings.scene_tables:
+                layers |= scene_tables.layers
+        for port in range(N_INPUTS):
+            if (layers >> port) & 1 and self.struck[port] is None:
+                # Velocity layers: a key's Note Off must take the ways its Note On took, which
+                # its velocity chose.
+                self.struck[port] = bytearray(2048)
         for output in self.outputs:
             output.running_status = bool((settings.running_status >> output.index) & 1) and not output.whole
             # Panic ends notes on every channel the routing has ever sent this output.
@@ -297,7 +305,7 @@ class Core:
                 self.clock_outputs[port] & ~slow,
                 tables.form[port],
                 tables.forms,
-                self.struck[port] if self.struck else None,
+                self.struck[port],
                 echo[port],
                 watch,
                 self.echo_last,
@@ -321,7 +329,10 @@ class Core:
                 if now is not None and scenes[i][0].lower() == now.lower():
                     scene = i
         if settings.scene_tables is None:
-            settings.scene_tables = [self._scene_table(settings, routes, 0, collect) for name, program, routes in scenes]
+            made = []  # type: list
+            for _, _, routes in scenes:
+                made.append(self._scene_table(settings, routes, 0, collect, made[0] if made else None))
+            settings.scene_tables = made
             settings.scene_programs = bytearray(128)
             for i in range(len(scenes)):
                 settings.scene_programs[scenes[i][1]] = i + 1
@@ -334,8 +345,8 @@ class Core:
             return self._scene_table(settings, scenes[scene][2], self.loops)
         return settings.scene_tables[scene]
 
-    def _scene_table(self, settings, routes, blocked, collect=None):
-        tables = Tables(settings.routes + routes, blocked, collect)
+    def _scene_table(self, settings, routes, blocked, collect=None, like=None):
+        tables = Tables(settings.routes + routes, blocked, collect, like)
         channel = tables.channel[settings.scene_input]
         switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
         if not channel[switch]:
@@ -387,7 +398,8 @@ class Core:
 
     def _velocity(self, port, key):
         """The velocity a sounding key was first struck at (0: not known, no velocity layers)."""
-        return self.struck[port][key] if self.struck else 0
+        struck = self.struck[port]
+        return struck[key] if struck is not None else 0
 
     def _owe(self, port, out, status, d1, d2):
         """Queue a Note Off (or pedal up) owed on `out` after whatever `port` already queued

@@ -118,19 +118,28 @@ class Tables:
     it is, f > 0 is forms[f], a NOTE_FORM-byte table a Note On or polyphonic aftertouch takes
     its key (and a Note On its velocity) from; identical tables are shared. sysex[input],
     common[input] and reach[input] are output bit masks (reach: every output a route from that
-    input names)."""
+    input names).
 
-    def __init__(self, routes, blocked=0, collect=None):
+    `like`: the Tables of another scene of the same file. Whatever this one has the same as it
+    (an input's whole table, or one status's pairs) is its very object, not a copy: scenes
+    mostly differ in a few routes, and the board's heap holds every scene's tables at once."""
+
+    def __init__(self, routes, blocked=0, collect=None, like=None):
         empty = b""
         self.channel = []
         self.form = []
         self.forms = [None]
-        self.layers = False  # a form passes Note Ons only within a range of velocities
+        self.layers = 0  # inputs (a bit each) with a form that passes Note Ons only within a range of velocities
+        shared = {}  # type: dict # a form's bytes -> its index
+        if like is not None:
+            # The same form numbers as the other scene's, so that equal form bytes mean the same.
+            self.forms = list(like.forms)
+            for i in range(1, len(self.forms)):
+                shared[self.forms[i]] = i
         self.sysex = [0] * N_INPUTS
         self.common = [0] * N_INPUTS
         self.reach = [0] * N_INPUTS
         self.out_channels = [0] * N_OUTPUTS  # per output, the channels routes can send it
-        shared = {}  # type: dict # a form's bytes -> its index
         for source in range(N_INPUTS):
             # (route, the outputs it may reach) for this input's routes; `blocked`: outputs
             # whose routes are stopped (a feedback loop found there).
@@ -142,7 +151,9 @@ class Tables:
                 if route.types & T_COMMON:
                     self.common[source] |= outputs
             table = []
-            form_table = []
+            form_table = []  # type: Any # (NO_FORMS, a tuple, when every entry is empty)
+            like_table = like.channel[source] if like is not None else None
+            like_forms = like.form[source] if like is not None else None
             # One status at a time, so that only one status's working dict is ever on the heap
             # (the board's heap could not hold one for each of the 112 statuses of an input).
             for status in range(0x80, 0xF0):
@@ -196,14 +207,29 @@ class Tables:
                             if not form:
                                 form = shared[data] = len(self.forms)
                                 self.forms.append(data)
-                                if min(data[VELOCITY + 1 :]) == 0:
-                                    self.layers = True
+                            if min(data[VELOCITY + 1 :]) == 0:
+                                self.layers |= 1 << source
                     pairs.append(out)
                     pairs.append(new_status)
                     forms.append(form)
-                table.append(bytes(pairs) if pairs else empty)
-                form_table.append(bytes(forms) if any(forms) else empty)
-            self.channel.append(table)
+                i = status - 0x80
+                if like_table is not None and like_table[i] == pairs:
+                    table.append(like_table[i])
+                else:
+                    table.append(bytes(pairs) if pairs else empty)
+                if not any(forms):
+                    form_table.append(empty)
+                elif like_forms is not None and like_forms[i] == forms:
+                    form_table.append(like_forms[i])
+                else:
+                    form_table.append(bytes(forms))
+            # An input's whole table, when it is the other scene's, is that one; an input
+            # that changes no note anywhere shares one table of empty forms with all others.
+            self.channel.append(like_table if like_table is not None and like_table == table else table)
+            if like_forms is not None and like_forms == form_table:
+                form_table = like_forms
+            elif not any(form_table):
+                form_table = NO_FORMS
             self.form.append(form_table)
             if collect is not None:
                 # On the board: take this input's working objects back before the next input's
@@ -273,3 +299,4 @@ def _form(how, keys):
 
 
 _PLAIN = _form((0,), None)  # every key and velocity as it is
+NO_FORMS = (b"",) * 112  # an input's forms where no route changes a note: one for every table
