@@ -9,6 +9,7 @@
 # mkfs.fat and mcopy (Debian: dosfstools, mtools).
 
 import json
+import math
 import os
 import re
 import shutil
@@ -179,6 +180,37 @@ def timed_feed(port, events):
 def usb_feed(events):
     """MIDI from the computer: [(ms, bytes)], each one write to the board's MIDI port."""
     return {"target": "usb", "events": [{"atMs": ms, "bytes": list(data)} for ms, data in events]}
+
+
+# ---- figures -----------------------------------------------------------------------------
+
+CLOCKS_PER_QUARTER = 24  # MIDI clock: 24 a quarter note
+
+
+def clock_figures(start_us_list, bpm=120):
+    """A clock's timing from when each of its bytes started on the wire (µs, as
+    Report.output_times gives them): the mean period, its error from the nominal 60000 / (24 *
+    bpm) ms (20.833 ms at 120 BPM), and the jitter p99: the nearest-rank 99th percentile of each
+    period's distance from the median period. Also each period's worst error from the nominal."""
+    times = list(start_us_list)
+    if len(times) < 2:
+        raise ValueError("clock_figures needs at least two clocks, got %d" % len(times))
+    periods = [(b - a) / 1000 for a, b in zip(times, times[1:])]
+    nominal = 60000 / (CLOCKS_PER_QUARTER * bpm)
+    ordered = sorted(periods)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    spread = sorted(abs(p - median) for p in periods)
+    mean = sum(periods) / len(periods)
+    return {
+        "clocks": len(times),
+        "period_nominal_ms": nominal,
+        "period_mean_ms": mean,
+        "period_median_ms": median,
+        "period_error_ms": mean - nominal,
+        "period_error_max_ms": max(abs(p - nominal) for p in periods),
+        "jitter_p99_ms": spread[max(1, math.ceil(0.99 * len(spread))) - 1],
+    }
 
 
 # ---- running -----------------------------------------------------------------------------
