@@ -92,3 +92,46 @@ def everything():
     """[(label, bytes)] of every file, in a fixed order."""
     return ([("the shipped thruway.toml", studio()), ("64 routes", many_routes())] + guide_examples() + edge_cases()
             + error_corpus() + mistakes()[::2] + corpus())
+
+
+def every_feature():
+    """The musician's features at once, for this studio, from docs/guide.md's recipes (the
+    file tests/core/every-feature-scenes.toml, whose tables the core's tests check too)."""
+    with open(os.path.join(ROOT, "tests", "core", "every-feature-scenes.toml"), "rb") as f:
+        return f.read()
+
+
+# The box as master (the guide's "The box as master when the A4 is off"), with notes through
+# both DIN inputs: the KeyStep to the JU-06A, the A4's CV track to the Typhon, which follows the
+# box's clock as the Rytm does.
+INTERNAL_CLOCK = b"""\
+# The box is the clock master at 120 BPM while both DIN inputs play.
+[inputs]
+in1 = "KeyStep"
+in2 = "Analog Four"
+
+[outputs]
+out2 = "JU-06A"
+out3 = "Typhon"
+out4 = "Analog Rytm"
+
+[clock]
+source = "internal"      # the box is the master
+tempo = 120              # BPM: a clock every 20.833 ms
+to = ["Analog Rytm", "Typhon"]
+
+[[route]]
+from = "KeyStep"
+to = "JU-06A"
+channels = 5
+
+[[route]]
+from = "Analog Four"
+to = "Typhon"
+channels = 6
+types = ["notes", "cc", "pitchbend"]
+"""
+
+
+def internal_clock():
+    return INTERNAL_CLOCK
