@@ -653,6 +653,7 @@ class Core:
                     if not passes:
                         continue
                 pending |= clock_mask
+                queues.realtime |= clock_mask
                 for o in clock_to:
                     c = rt_count[o]
                     if c == REALTIME_BYTES:

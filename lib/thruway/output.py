@@ -56,6 +56,8 @@ class Queues:
         self.owed = [0] * n
         # Bit per output with anything queued, so that the shell asks only those for bytes.
         self.pending = 0
+        # Bit per output with realtime waiting, so that the shell serves those first.
+        self.realtime = 0
 
 
 class Output:
@@ -79,6 +81,11 @@ class Output:
         self.drops = [0] * N_DROPS
         self.sent = 0  # bytes handed to the wire
         self.channels_used = 0  # bit per channel the routing has sent this output
+        # The queues' arrays, held here too: one lookup each in transmit().
+        self.buf = queues.buf
+        self.heads = queues.head
+        self.counts = queues.count
+        self.rt_counts = queues.rt_count
 
     # ---- filling (the core's hot path writes the queues itself; these serve the rest) ----
 
@@ -136,6 +143,7 @@ class Output:
         qs.rt[o * REALTIME_BYTES + ((qs.rt_head[o] + count) & REALTIME_MASK)] = byte
         qs.rt_count[o] = count + 1
         qs.pending |= 1 << o
+        qs.realtime |= 1 << o
 
     def waiting(self):
         """Bytes waiting to go out on this output."""
@@ -154,6 +162,7 @@ class Output:
             qs.count[q] = 0
         qs.rt_count[self.index] = 0
         qs.pending &= ~(1 << self.index)
+        qs.realtime &= ~(1 << self.index)
         self.current = -1
         self.left = 0
         self.last_status = 0
@@ -188,64 +197,65 @@ class Output:
 
     def transmit(self, out, room):
         """Write up to `room` bytes for the wire into `out` (from index 0); return how many."""
-        qs = self.queues
+        # The board runs this for every message an output sends: the common case (one whole
+        # channel message waiting, no realtime) takes the fewest steps, and the queues' arrays
+        # are held by this object so that each is one lookup.
         o = self.index
-        rt_count = qs.rt_count[o]
+        rt_counts = self.rt_counts
         current = self.current
-        whole = self.whole
         n = 0
-        if rt_count and not (whole and current >= 0):
+        if rt_counts[o] and (current < 0 or not self.whole):
+            # Realtime goes first, between any two bytes on a DIN wire (a USB output's waits
+            # for the message on its way to end: USB-MIDI packets carry whole messages).
             n = self._realtime_out(out, room)
-            rt_count = qs.rt_count[o]
-        if n == room:
-            self.sent += n
-            return n
-        buf = qs.buf
-        heads = qs.head
-        counts = qs.count
-        left = self.left
+            if n == room:
+                self.sent += n
+                return n
+        buf = self.buf
+        heads = self.heads
+        counts = self.counts
         q0 = self.q0
-        next_source = self.next_source
-        last_status = self.last_status
+        left = self.left
         while n < room:
             if current < 0:
-                if rt_count:
+                if rt_counts[o]:
                     # A USB output's realtime waited for this message boundary.
                     n += self._realtime_out(out, room, n)
-                    rt_count = qs.rt_count[o]
                     if n == room:
                         break
                 # Between messages: the next source with a message, taking turns.
-                s = next_source
-                for _ in range(N_SOURCES):
-                    if counts[q0 + s]:
-                        current = s
-                        break
+                s = self.next_source
+                if not counts[q0 + s]:
                     s = (s + 1) & 3
-                if current < 0:
-                    break
-                self.source = current
-                q = q0 + current
+                    if not counts[q0 + s]:
+                        s = (s + 1) & 3
+                        if not counts[q0 + s]:
+                            s = (s + 1) & 3
+                            if not counts[q0 + s]:
+                                break
+                current = s
+                self.source = s
+                q = q0 + s
                 status = buf[q * QUEUE_BYTES + heads[q]]
                 if status == SYSEX:
                     left = -1
-                    last_status = 0
+                    self.last_status = 0
                 else:
                     left = LENGTH[status]
-                    if whole and left > room - n:
+                    if left > room - n and self.whole:
                         # A USB output writes whole messages only: wait for room.
                         current = -1
                         break
                     if status >= 0xF0:
                         # System common cancels running status on the wire too.
-                        last_status = 0
-                    elif status == last_status and self.running_status:
+                        self.last_status = 0
+                    elif status == self.last_status and self.running_status:
                         # Running status: the receiver still holds this status byte.
                         heads[q] = (heads[q] + 1) & QUEUE_MASK
                         counts[q] -= 1
                         left -= 1
                     else:
-                        last_status = status
+                        self.last_status = status
             q = q0 + current
             base = q * QUEUE_BYTES
             head = heads[q]
@@ -265,32 +275,33 @@ class Output:
                     n += 1
                     k += 1
                     if b == END_OF_EXCLUSIVE:
-                        next_source = (current + 1) & 3
+                        self.next_source = (current + 1) & 3
                         current = -1
                         break
                 heads[q] = head
                 counts[q] = count - k
-            else:
+                continue
+            take = room - n
+            if take > left:
                 take = left
-                if take > room - n:
-                    take = room - n
-                for _ in range(take):
-                    out[n] = buf[base + head]
-                    head = (head + 1) & QUEUE_MASK
-                    n += 1
-                heads[q] = head
-                counts[q] = count - take
-                left -= take
-                if left == 0:
-                    next_source = (current + 1) & 3
-                    current = -1
+            out[n] = buf[base + head]
+            if take > 1:
+                out[n + 1] = buf[base + ((head + 1) & QUEUE_MASK)]
+                if take > 2:
+                    out[n + 2] = buf[base + ((head + 2) & QUEUE_MASK)]
+            n += take
+            heads[q] = (head + take) & QUEUE_MASK
+            counts[q] = count - take
+            left -= take
+            if left == 0:
+                self.next_source = (current + 1) & 3
+                current = -1
         self.current = current
         self.left = left
-        self.next_source = next_source
-        self.last_status = last_status
         self.sent += n
-        if not (counts[q0] or counts[q0 + 1] or counts[q0 + 2] or counts[q0 + 3] or qs.rt_count[o]):
-            qs.pending &= ~(1 << o)
+        if n < room and not rt_counts[o] and not (counts[q0] or counts[q0 + 1] or counts[q0 + 2] or counts[q0 + 3]):
+            # Every queue of this output is empty: the shell need not ask it again.
+            self.queues.pending &= ~(1 << o)
         return n
 
     def _realtime_out(self, out, room, n=0):
@@ -309,4 +320,6 @@ class Output:
             n += 1
         qs.rt_head[o] = head
         qs.rt_count[o] = count
+        if not count:
+            qs.realtime &= ~(1 << o)
         return n - start

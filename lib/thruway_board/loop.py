@@ -31,6 +31,7 @@ DEBOUNCE = const(3)  # button samples that must agree: 12 ms
 SETTINGS_POLL_MS = const(500)  # os.stat of the settings file at most twice a second
 DIAGNOSTICS_MS = const(5000)  # maintenance mode prints its figures this often
 USB_READ = const(64)
+DIN_OUTPUTS = const(0x0F)  # out1..out4 in the core's output bits (bit 4 is USB)
 RX_NEAR_FULL = RX_BUFFER - 256  # an input this full is close to losing bytes
 RESTART_DRAIN_MS = const(200)  # the most a restart waits for the outputs to send the Note Offs
 
@@ -203,14 +204,22 @@ class Loop:
 
     def step(self):
         """One pass: every input into the core, every output as much as it can take."""
+        # What a pass with nothing to do costs is the floor of every message's wait: the
+        # work that follows time (figures, the box's own clock, housekeeping) is done only
+        # on the first pass of each millisecond.
         now = self.ticks()
-        gap = (now - self.last) & TICKS_MAX
-        self.last = now
-        if gap > self.worst_ms:
-            self.worst_ms = gap
         self.steps += 1
         core = self.core
-        act = self.act
+        if now != self.last:
+            gap = (now - self.last) & TICKS_MAX
+            self.last = now
+            if gap > self.worst_ms:
+                self.worst_ms = gap
+            if core.clock_tempo and ((now - core.clock_due) & TICKS_MAX) < TICKS_HALF:
+                # The box's own clock is due: sent now, not at the next housekeeping (4 ms late).
+                core.clock_tick(now)
+            if ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF:
+                self.housekeeping(now)
         i = 0
         for uart in self.inputs:
             # in_waiting also moves bytes still in the UART's FIFO into its buffer, so a
@@ -224,7 +233,7 @@ class Loop:
                 if n:
                     core.receive(i, buf, n, now)
                     self.bytes_in[i] = (self.bytes_in[i] + n) & TICKS_MAX
-                    act |= 1 << i
+                    self.act |= 1 << i
             i += 1
         usb = self.usb_in
         if usb is not None:
@@ -233,25 +242,34 @@ class Loop:
             if got:
                 core.receive(IN_USB, self.usb_rx, got, now)
                 self.bytes_in[IN_USB] = (self.bytes_in[IN_USB] + got) & TICKS_MAX
-        if core.clock_tempo and ((now - core.clock_due) & TICKS_MAX) < TICKS_HALF:
-            # The box's own clock is due: sent now, not at the next housekeeping (4 ms late).
-            core.clock_tick(now)
-        # Only outputs with bytes waiting are asked: a call per idle output would cost more
-        # than the rest of an idle pass.
-        pending = core.queues.pending
-        bit = 4
-        o = 1
-        for out in self.outs:
-            if pending & o and out.service(now):
-                act |= bit
-            bit <<= 1
-            o <<= 1
-        usb_out = self.usb_out
-        if usb_out is not None and (pending & o or usb_out.pending):
-            usb_out.service(now)
-        self.act = act
-        if ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF:
-            self.housekeeping(now)
+        queues = core.queues
+        pending = queues.pending
+        if pending:
+            served = realtime = queues.realtime & DIN_OUTPUTS
+            if realtime:
+                # Clock and transport first: an output with realtime waiting is served before
+                # the others' messages (each costs a good part of a millisecond on the board),
+                # and not again in this pass.
+                bit = 4
+                for out in self.outs:
+                    if realtime & 1 and out.service(now):
+                        self.act |= bit
+                    bit <<= 1
+                    realtime >>= 1
+                pending &= ~served
+            # Only outputs with bytes waiting are asked: a call per idle output would cost
+            # more than the rest of an idle pass.
+            bit = 4
+            for out in self.outs:
+                if pending & 1 and out.service(now):
+                    self.act |= bit
+                bit <<= 1
+                pending >>= 1
+            usb_out = self.usb_out
+            if usb_out is not None and (pending & 1 or usb_out.pending):
+                usb_out.service(now)
+        elif self.usb_out is not None and self.usb_out.pending:
+            self.usb_out.service(now)
 
     def housekeeping(self, now):
         """Every few milliseconds: timeouts, button, LEDs, USB presence, settings file."""
