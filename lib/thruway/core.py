@@ -115,7 +115,7 @@ SWITCH_ONLY = bytes((7, 0))  # a routing pair for no output (outputs are 0-4)
 # ECHO_MS, ECHO_STREAK times more often than not, is an instrument echoing the box (soft thru).
 ECHO_MS = const(20)
 ECHO_STREAK = const(8)
-WRAP_CHECK_MS = const(1000)
+WRAP_CHECK_MS = const(200)  # one input or output a check: each every 1.6 s
 
 
 def sounding_keys(held):
@@ -171,6 +171,7 @@ class Core:
         self.sensing_last = 0
         self.sensing_seen = [False] * N_INPUTS
         self.wrap_checked = 0
+        self.wrap_part = 0  # which input's or output's counters the next wrap check looks at
         self.releasing = 0  # bit per input whose notes are being released as room allows
         self.settings = None  # type: Any
         self.tables = None  # type: Any
@@ -1011,8 +1012,10 @@ class Core:
     def tick(self, now):
         """Run the timeouts that depend on time alone; call it every few ms."""
         for port in range(N_INPUTS):
-            silent = ticks_diff(now, self.last_rx[port])
             reading = self.reading[port]
+            if not (reading[3] or self.sensing_seen[port]):
+                continue  # no SysEx open and no Active Sensing: nothing here waits on time
+            silent = ticks_diff(now, self.last_rx[port])
             if reading[3] and silent > self.sysex_timeout:
                 # A SysEx whose input fell silent is closed so that its outputs are released.
                 self.counters[port * N_IN_COUNTERS + IN_SYSEX_TIMEOUT] += 1
@@ -1035,20 +1038,25 @@ class Core:
             self.sensing_owner = -1
         if ticks_diff(now, self.wrap_checked) >= WRAP_CHECK_MS:
             self.wrap_checked = now
-            self._wrap_counters()
+            self._wrap_counters(self.wrap_part)
+            self.wrap_part = (self.wrap_part + 1) % (N_INPUTS + N_OUTPUTS)
 
-    def _wrap_counters(self):
-        counters = self.counters
-        for k in range(len(counters)):
-            if counters[k] >= COUNTER_WRAP:
-                counters[k] -= COUNTER_WRAP
-        for out in self.outputs:
-            drops = out.drops
-            for k in range(len(drops)):
-                if drops[k] >= COUNTER_WRAP:
-                    drops[k] -= COUNTER_WRAP
-            if out.sent >= COUNTER_WRAP:
-                out.sent -= COUNTER_WRAP
+    def _wrap_counters(self, part):
+        """Keep counters small ints (a long int would allocate on the board): one input's
+        counters, or one output's, a call, so that no tick takes long."""
+        if part < N_INPUTS:
+            counters = self.counters
+            for k in range(part * N_IN_COUNTERS, (part + 1) * N_IN_COUNTERS):
+                if counters[k] >= COUNTER_WRAP:
+                    counters[k] -= COUNTER_WRAP
+            return
+        out = self.outputs[part - N_INPUTS]
+        drops = out.drops
+        for k in range(len(drops)):
+            if drops[k] >= COUNTER_WRAP:
+                drops[k] -= COUNTER_WRAP
+        if out.sent >= COUNTER_WRAP:
+            out.sent -= COUNTER_WRAP
 
     def waits_on_time(self):
         """Whether something waits for time alone to pass (a SysEx left open, Active Sensing,

@@ -339,15 +339,21 @@ def test_note_offs_find_room_on_a_full_output(s, garbage, steps):
 
 
 def test_counters_wrap_before_they_need_the_heap():
-    """Counters wrap at 2**29 (checked by tick once a second) so they stay small ints on the
-    board, however long it runs."""
+    """Counters wrap at 2**29 so they stay small ints on the board, however long it runs: tick
+    checks one input's or one output's counters every WRAP_CHECK_MS (a short tick each time),
+    so every counter is checked within N_INPUTS + N_OUTPUTS checks."""
+    from thruway.core import WRAP_CHECK_MS
+
     core = Core(Settings())
     core.counters[0] = (1 << 29) + 5
     core.outputs[1].drops[0] = (1 << 29) + 1
     core.outputs[2].sent = (1 << 29) + 2
-    core.tick(500)
-    assert core.counters[0] == (1 << 29) + 5  # not yet a second since the last check
-    core.tick(1000)
+    core.tick(WRAP_CHECK_MS - 1)
+    assert core.counters[0] == (1 << 29) + 5  # not yet time for a check
+    now = 0
+    for _ in range(N_INPUTS + N_OUTPUTS):
+        now += WRAP_CHECK_MS
+        core.tick(now)
     assert (core.counters[0], core.outputs[1].drops[0], core.outputs[2].sent) == (5, 1, 2)
 
 
