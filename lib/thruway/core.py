@@ -142,6 +142,7 @@ class Core:
     def __init__(self, settings=None, collect=None):
         self.queues = qs = Queues()
         self.outputs = [Output(qs, o, o == OUT_USB) for o in range(N_OUTPUTS)]
+        self.transmits = [output.transmit for output in self.outputs]
         # What the hot path writes, in one tuple it unpacks at once.
         self.hot = (qs.buf, qs.head, qs.count, qs.deepest, qs.rt, qs.rt_head, qs.rt_count, qs, qs.owed)
         # One MIDI reading state machine per input.
@@ -1072,7 +1073,7 @@ class Core:
 
     def transmit(self, out, buf, room):
         """Write up to `room` bytes for output `out` into `buf`; return how many."""
-        return self.outputs[out].transmit(buf, room)
+        return self.transmits[out](buf, room)
 
     def waiting(self, out):
         return self.outputs[out].waiting()

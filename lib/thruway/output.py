@@ -232,6 +232,10 @@ class Output:
                         if not counts[q0 + s]:
                             s = (s + 1) & 3
                             if not counts[q0 + s]:
+                                if not rt_counts[o]:
+                                    # Every queue of this output is empty: the shell need
+                                    # not ask it again.
+                                    self.queues.pending &= ~(1 << o)
                                 break
                 current = s
                 self.source = s
@@ -263,6 +267,9 @@ class Output:
             if left < 0:
                 # Inside a SysEx: pass what has arrived, up to and including its F7.
                 if count == 0:
+                    if not rt_counts[o] and not (counts[q0] or counts[q0 + 1] or counts[q0 + 2] or counts[q0 + 3]):
+                        # Nothing to send until more of the SysEx arrives (which marks it again).
+                        self.queues.pending &= ~(1 << o)
                     break
                 take = room - n
                 if take > count:
@@ -299,9 +306,6 @@ class Output:
         self.current = current
         self.left = left
         self.sent += n
-        if n < room and not rt_counts[o] and not (counts[q0] or counts[q0 + 1] or counts[q0 + 2] or counts[q0 + 3]):
-            # Every queue of this output is empty: the shell need not ask it again.
-            self.queues.pending &= ~(1 << o)
         return n
 
     def _realtime_out(self, out, room, n=0):
