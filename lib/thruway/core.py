@@ -118,15 +118,18 @@ ECHO_STREAK = const(8)
 WRAP_CHECK_MS = const(200)  # one input or output a check: each every 1.6 s
 
 
+_SILENT = bytes(128)  # a channel of a held table with no note sounding
+
+
 def sounding_keys(held):
     """The (channel << 7 | note) keys with a note sounding in a held table, found a channel
-    at a time (any() runs in C), so that settings changes and panic stay quick."""
+    at a time, so that settings changes and panic stay quick: comparing a channel's 128 bytes
+    runs in C as one memcmp (any() over the table makes an object of each byte: 3 ms on the
+    board, measured on the rig, and a settings change looks at every input's twice)."""
     keys = []  # type: list
-    if not any(held):
-        return keys
     view = memoryview(held)
     for ch in range(16):
-        if any(view[ch * 128 : ch * 128 + 128]):
+        if view[ch * 128 : ch * 128 + 128] != _SILENT:
             for key in range(ch * 128, ch * 128 + 128):
                 if held[key]:
                     keys.append(key)
@@ -190,21 +193,33 @@ class Core:
 
     # ---- settings ---------------------------------------------------------------------
 
-    def apply(self, settings, scene=-1, collect=None):
+    def apply(self, settings, scene=-1, collect=None, between=None):
         """Route by `settings` from now on (with scenes, by its scene number `scene`; -1: the
         scene of the same name as now, else the first). Routes the loop guard stopped run
         again. Returns the Note Offs owed to sounding notes whose route changed, as (output,
         bytes) pairs; they are already queued. `collect` (the board's gc.collect) is called
-        between the inputs' tables as they are made."""
+        between the inputs' tables as they are made; `between`, if given, often while they are
+        made (the running board serves MIDI there, by receive() and transmit())."""
+        # The new tables are made first, beside the old ones: whatever `between` feeds the core
+        # meanwhile is routed by the old routing, whole, and the held notes it adds are weighed
+        # against the new routing at the swap below, which calls nothing out.
+        tables = None
+        if settings.scenes:
+            self._scene_tables(settings, collect, between)
+        else:
+            tables = Tables(settings.routes, 0, collect, between=between)
         self.loops = 0
-        return self._apply(settings, scene, collect)
+        return self._apply(settings, scene, tables)
 
-    def _apply(self, settings, scene, collect=None):
+    def _apply(self, settings, scene, tables=None):
+        """Route by `settings` (scene `scene`) from now on, by `tables` when they are made
+        already; else they are made now, without the routes the loop guard stopped."""
         self.scene_status = NO_SCENES
         if settings.scenes:
-            tables = self._scene_tables(settings, scene, collect)
+            tables = self._scene_switch(settings, scene)
         else:
-            tables = Tables(settings.routes, self.loops, collect)
+            if tables is None:
+                tables = Tables(settings.routes, self.loops)
             self.scene = -1
         owed = []
         old = self.tables
@@ -320,9 +335,23 @@ class Core:
         self._recount_owed()
         return owed
 
-    def _scene_tables(self, settings, scene, collect=None):
-        """The tables of a scene (compiled once per settings, so that a switch by Program
-        Change in the middle of the music only swaps them), and the switch armed."""
+    def _scene_tables(self, settings, collect=None, between=None):
+        """The tables of every scene of `settings`, made once per settings, so that a switch by
+        Program Change in the middle of the music only swaps them."""
+        scenes = settings.scenes
+        if settings.scene_tables is None:
+            made = []  # type: list
+            for _, _, routes in scenes:
+                made.append(self._scene_table(settings, routes, 0, collect, made[0] if made else None, between))
+            settings.scene_tables = made
+            settings.scene_programs = bytearray(128)
+            for i in range(len(scenes)):
+                settings.scene_programs[scenes[i][1]] = i + 1
+
+    def _scene_switch(self, settings, scene):
+        """The tables of scene `scene` of `settings` (-1: the scene of the same name as now,
+        else the first), and the switch armed."""
+        self._scene_tables(settings)
         scenes = settings.scenes
         if scene < 0:
             scene = 0
@@ -330,14 +359,6 @@ class Core:
             for i in range(len(scenes)):
                 if now is not None and scenes[i][0].lower() == now.lower():
                     scene = i
-        if settings.scene_tables is None:
-            made = []  # type: list
-            for _, _, routes in scenes:
-                made.append(self._scene_table(settings, routes, 0, collect, made[0] if made else None))
-            settings.scene_tables = made
-            settings.scene_programs = bytearray(128)
-            for i in range(len(scenes)):
-                settings.scene_programs[scenes[i][1]] = i + 1
         status = [-1] * N_INPUTS
         status[settings.scene_input] = PROGRAM_CHANGE | settings.scene_channel
         self.scene_status = tuple(status)
@@ -347,8 +368,8 @@ class Core:
             return self._scene_table(settings, scenes[scene][2], self.loops)
         return settings.scene_tables[scene]
 
-    def _scene_table(self, settings, routes, blocked, collect=None, like=None):
-        tables = Tables(settings.routes + routes, blocked, collect, like)
+    def _scene_table(self, settings, routes, blocked, collect=None, like=None, between=None):
+        tables = Tables(settings.routes + routes, blocked, collect, like, between)
         channel = tables.channel[settings.scene_input]
         switch = (PROGRAM_CHANGE | settings.scene_channel) - 0x80
         if not channel[switch]:

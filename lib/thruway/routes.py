@@ -108,6 +108,7 @@ NOT_IN_RANGE = const(255)  # outside the route's key range: not for this route
 OUT_OF_MIDI = const(254)  # transposed outside 0-127: not sent, counted
 VELOCITY = const(128)  # then per velocity, the velocity it becomes (0: outside the range)
 NOTE_FORM = const(256)
+BETWEEN_MASK = const(3)  # Tables calls `between` every 4 statuses: at most a few ms of work apart on the board
 
 
 class Tables:
@@ -118,13 +119,14 @@ class Tables:
     it is, f > 0 is forms[f], a NOTE_FORM-byte table a Note On or polyphonic aftertouch takes
     its key (and a Note On its velocity) from; identical tables are shared. sysex[input],
     common[input] and reach[input] are output bit masks (reach: every output a route from that
-    input names).
+    input names). `collect` is called after each input's tables, `between` every few statuses
+    (the running board serves MIDI there; see Core.apply).
 
     `like`: the Tables of another scene of the same file. Whatever this one has the same as it
     (an input's whole table, or one status's pairs) is its very object, not a copy: scenes
     mostly differ in a few routes, and the board's heap holds every scene's tables at once."""
 
-    def __init__(self, routes, blocked=0, collect=None, like=None):
+    def __init__(self, routes, blocked=0, collect=None, like=None, between=None):
         empty = b""
         self.channel = []
         self.form = []
@@ -157,6 +159,8 @@ class Tables:
             # One status at a time, so that only one status's working dict is ever on the heap
             # (the board's heap could not hold one for each of the 112 statuses of an input).
             for status in range(0x80, 0xF0):
+                if between is not None and status & BETWEEN_MASK == 0:
+                    between()
                 ch = status & 0x0F
                 kind = status & 0xF0
                 # (output, rewritten status, what it does to notes) -> the keys it takes
@@ -235,6 +239,8 @@ class Tables:
                 # On the board: take this input's working objects back before the next input's
                 # tables are placed among them (a 64-route file's tables failed so on the rig).
                 collect()
+                if between is not None:
+                    between()  # the collection is a piece of work of its own
 
     def rewrites(self, source, status, out, note=0, velocity=0):
         """What a message `status` (with key `note`; for a Note On, struck at `velocity`, 0:
