@@ -85,8 +85,11 @@ class Lines:
 COLLECT_EVERY = 8  # lines between two calls of parse()'s `collect`
 
 
-def parse(text, collect=None):
+def parse(text, collect=None, between=None):
     """Reads `text` into (doc, lines): plain values, and the line of each key path.
+
+    `between`, if given, is called at every line (the running board serves MIDI there, so that
+    reading a file holds it no longer than a line's work).
 
     `collect`, if given, is called every COLLECT_EVERY lines: on the board, gc.collect, so
     that each few lines' short-lived strings are taken back before the next lines' keys are
@@ -94,6 +97,7 @@ def parse(text, collect=None):
     its own tables: a 48-route file failed so on the rig)."""
     reader = _Reader(text)
     reader.collect = collect
+    reader.between = between
     reader.document()
     return reader.doc, reader.lines
 
@@ -221,6 +225,7 @@ class _Reader:
         self.name = ""  # the setting whose value is being read, for messages ("" inside a list)
         self.escaped = ""
         self.collect = None
+        self.between = None
 
     def char(self):
         """The character at the position, "\n" at the end of the line."""
@@ -239,8 +244,12 @@ class _Reader:
         self.n = len(self.s)
         self.i = 0
         self.line += 1
+        if self.between is not None:
+            self.between()
         if self.collect is not None and self.line % COLLECT_EVERY == 0:
             self.collect()
+            if self.between is not None:
+                self.between()  # the collection is a piece of work of its own
 
     def err(self, message, line=0):
         return TomlError(line or self.line, message)

@@ -12,7 +12,7 @@ from thruway.routes import SETTINGS_FILE, SettingsError, default_settings
 # needed only while a file is read, so it is imported for a read and dropped after it; from .mpy
 # the import takes about 75 ms on the board (docs/firmware.md, measured on the rig).
 # (On a computer nothing is dropped: the host's tools and tests keep one reader.)
-READER_MODULES = ("settings", "tomlreader")
+READER_MODULES = ("settings", "tomlreader", "text")
 _DROP_READER = sys.implementation.name != "cpython"
 
 
@@ -27,6 +27,13 @@ def forget_reader():
         except (AttributeError, KeyError):  # MicroPython raises KeyError
             pass
     gc.collect()
+
+
+def _call(between):
+    """Call `between` (SettingsFile.load's) if there is one."""
+    if between is not None:
+        between()
+
 
 MISSING = -1
 # The largest thruway.toml the board is known to hold, measured on the rig (CircuitPython
@@ -59,9 +66,9 @@ class SettingsFile:
         self.present = True
         return st[6], int(st[8])
 
-    def read(self):
+    def read(self, between=None):
         """(settings, []) or (None, error lines). Never raises for a bad or unreadable file: the
-        caller keeps its last good routing and shows the lines."""
+        caller keeps its last good routing and shows the lines. `between`: see load()."""
         self.out_of_memory = False
         try:
             with open(self.path, "rb") as f:
@@ -74,8 +81,9 @@ class SettingsFile:
             return None, ["%s:1: the board could not read the file (%s): save it again" % (self.name, e)]
         except MemoryError:
             return None, [self.too_big()]
+        _call(between)
         try:
-            return self.load(data), []
+            return self.load(data, between), []
         except SettingsError as e:
             return None, list(e.errors)
         except MemoryError:
@@ -85,27 +93,34 @@ class SettingsFile:
         finally:
             forget_reader()
 
-    def load(self, data):
+    def load(self, data, between=None):
         """Settings from the file's bytes, as thruway.settings.decode() then load() read them
         (so that the board and `thruway check` give the same words), in three steps with only
         the module each needs in memory: decode, parse (the TOML reader), check (the settings
-        checker). On the board this leaves about 20 KB more for a large file's parse."""
-        from thruway.settings import decode
+        checker). On the board this leaves about 20 KB more for a large file's parse.
+        `between`, if given, is called between the steps and often within them (at every line
+        parsed, before each route checked): the running box serves MIDI there."""
+        from thruway.text import decode
 
         text = decode(data, self.name)
         del data, decode
+        _call(between)
         forget_reader()
+        _call(between)
         from thruway.tomlreader import TomlError, parse
 
+        _call(between)
         try:
-            doc, lines = parse(text, gc.collect)
+            doc, lines = parse(text, gc.collect, between)
         except TomlError as e:
             raise SettingsError([e.where(self.name)])
         del text, parse, TomlError
         forget_reader()
+        _call(between)
         from thruway.settings import from_document
 
-        return from_document(doc, lines, self.name)
+        _call(between)
+        return from_document(doc, lines, self.name, between)
 
     def too_big(self):
         self.out_of_memory = True
