@@ -410,9 +410,27 @@ class Loop:
         self.apply_file()
 
     def apply_file(self):
-        """Read the settings file and apply it; a file with errors changes nothing but the light."""
+        """Read the settings file and apply it; a file with errors changes nothing but the light.
+        MIDI goes on meanwhile: the reading and the making of the new tables call
+        pass_while_reading() between pieces of a few ms each."""
         self.size, self.mtime = self.seen_size, self.seen_mtime
-        settings, errors = self.file.read()
+        # No housekeeping until the file is applied: its settings poll would come back here.
+        resume = self.next_housekeeping
+        self.next_housekeeping = (resume + TICKS_HALF - 1) & TICKS_MAX
+        try:
+            self.read_and_apply()
+        finally:
+            self.next_housekeeping = resume
+
+    def pass_while_reading(self):
+        """One pass of MIDI (inputs into the core, outputs served) between two pieces of
+        reading and applying a saved file: until the new tables replace the old ones, the core
+        routes by the old routing, and the Note Offs owed at the swap count what it received."""
+        self.step()
+
+    def read_and_apply(self):
+        between = self.pass_while_reading
+        settings, errors = self.file.read(between)
         if settings is None and self.file.out_of_memory and self.restart is not None:
             self.restart_to_read()
             return
@@ -422,7 +440,7 @@ class Loop:
             self.say_errors()
         else:
             try:
-                owed = self.core.apply(settings, collect=gc.collect)
+                owed = self.core.apply(settings, collect=gc.collect, between=between)
             except MemoryError:
                 # The tables are made before they replace the old ones: the routing is unchanged.
                 settings = None
@@ -434,6 +452,7 @@ class Loop:
                 self.say_errors()
                 gc.collect()
                 return
+            between()  # the owed Note Offs go out before the line is printed
             self.errors = []
             self.reloads += 1
             routes = len(settings.routes)
@@ -448,6 +467,7 @@ class Loop:
                     "" if len(owed) == 1 else "s",
                 )
             )
+        between()
         gc.collect()
 
     def restart_to_read(self):
