@@ -286,3 +286,91 @@ def run(rig, drive, feeds=(), saves=(), pins=(), captures=("uart0", "uart1", "gp
             raise RuntimeError("the rig failed (exit %d):\n%s" % (proc.returncode, (proc.stderr or proc.stdout)[-3000:]))
         with open(rep_path) as f:
             return Report(json.load(f))
+
+
+# ---- a saved settings file applied while MIDI flows ----------------------------------------
+
+CLOCK_BYTE = 0xF8
+HOLD_CLOCK_FROM = "in2"  # the shipped thruway.toml's [clock]: source in2 ("Analog Four") ...
+HOLD_CLOCK_TO = "out4"  # ... to out4 ("Analog Rytm") only
+HOLD_SAVE_MS = 200  # when the computer saves the file, after the start-up line
+
+
+def clock_delays(report, period_ms, port_out=HOLD_CLOCK_TO):
+    """Each clock byte fed one every `period_ms` (clock_feed_times), against the same byte leaving
+    `port_out`: [(µs it arrived, µs its delay to its first bit out)], in order (clock bytes are
+    never dropped, so the k-th out is the k-th in)."""
+    starts, _ = report.output_times(port_out)
+    out = [t for b, t in zip(report.output(port_out), starts) if b == CLOCK_BYTE]
+    return [(a, o - a) for a, o in zip(clock_feed_times(period_ms, len(out)), out)]
+
+
+def clock_feed_times(period_ms, count, start_ms=0):
+    """The µs each of `count` clock bytes, one every `period_ms` from `start_ms`, has fully arrived."""
+    return [int(round((start_ms + k * period_ms) * 1000)) + BYTE_US for k in range(count)]
+
+
+APPLIED = r"thruway\.toml (not )?applied"  # what the console says once a saved file is read
+HOLD_SETTLE_MS = 400  # the run goes on this long after that
+
+
+def apply_hold(rig, settings_text, saved_text, period_ms=5, notes_every_ms=40, folder=None, flash_timing=False,
+               watch=(), max_s=20):
+    """How long a saved settings file holds MIDI while the running box reads and applies it.
+
+    The box starts with `settings_text` (it must route in2's clock to out4, as the shipped
+    thruway.toml does); the computer saves `saved_text` HOLD_SAVE_MS after the start-up line.
+    A clock byte arrives on in2 every `period_ms`, and on in1 a Note On / Note Off pair on
+    channel 1 every `notes_every_ms`, until HOLD_SETTLE_MS after the console says the file was
+    applied (or not). Returns a dict: "hold_ms", the longest delay of a clock byte from in2 to
+    out4 (from its arrival to its first bit out: the longest the box held MIDI, to within
+    `period_ms`); "typical_ms", the median delay; "clocks_in", the clock bytes that arrived up
+    to 50 ms before the end; "clocks_out"; "applied_ms", when the console said it applied the
+    file (ms after the start; None if it did not); "end_ms"; "lines", the console's lines from
+    the start-up line on; "notes", the in1 messages fed as [(ms, bytes)]; "delays", [(µs
+    arrived, µs delay)] per clock byte; "report", the rig's Report. `watch`: firmware
+    functions to time (rig.run)."""
+    import tempfile as _tempfile
+
+    traffic_ms = max_s * 1000
+    own = None
+    if folder is None:
+        own = folder = _tempfile.mkdtemp(prefix="thruway-hold-")
+    try:
+        drive = stage_drive(os.path.join(folder, "drive"), settings=settings_text)
+        saved = os.path.join(folder, "saved.toml")
+        with open(saved, "wb") as f:
+            f.write(saved_text.encode() if isinstance(saved_text, str) else saved_text)
+        count = int(traffic_ms // period_ms)
+        clock = {"target": UART_OF_INPUT[HOLD_CLOCK_FROM], "bytes": [CLOCK_BYTE] * count,
+                 "timesUs": clock_feed_times(period_ms, count)}
+        notes = []
+        t = notes_every_ms / 2
+        key = 36
+        while t + notes_every_ms / 2 < traffic_ms:
+            notes.append((t, bytes((0x90, key, 100))))
+            notes.append((t + notes_every_ms / 2, bytes((0x80, key, 64))))
+            key = 36 + (key - 35) % 48
+            t += notes_every_ms
+        report = run(rig, drive, feeds=[clock, timed_feed("in1", notes)], saves=[(HOLD_SAVE_MS, "thruway.toml", saved)],
+                     until_console=APPLIED, settle_ms=HOLD_SETTLE_MS, max_s=max_s, flash_timing=flash_timing,
+                     watch=watch)
+    finally:
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
+    end_ms = report.data.get("emulatedS", 0) * 1000
+    delays = clock_delays(report, period_ms)
+    got = sorted(d for _, d in delays)
+    applied = [t for t, text in report.console_log if re.search(r" applied, \d+ route", text)]
+    return {
+        "hold_ms": got[-1] / 1000 if got else None,
+        "typical_ms": got[len(got) // 2] / 1000 if got else None,
+        "clocks_in": len([a for a in clock_feed_times(period_ms, count) if a <= (end_ms - 50) * 1000]),
+        "clocks_out": len(got),
+        "applied_ms": applied[0] / 1000 if applied else None,
+        "end_ms": end_ms,
+        "lines": report.lines_after("Thruway "),
+        "notes": [(ms, data) for ms, data in notes if ms <= end_ms],
+        "delays": delays,
+        "report": report,
+    }

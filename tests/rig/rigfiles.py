@@ -20,11 +20,17 @@ def studio():
         return f.read()
 
 
-def many_routes(n=64):
-    """A file with `n` routes: each input channel to its own output, USB and DIN both ways."""
+def many_routes(n=64, studio=False):
+    """A file with `n` routes: each input channel to its own output, USB and DIN both ways.
+    `studio`: wired as the shipped thruway.toml's box (in2's clock to out4 only), where the
+    Keys' channels go to out2 rather than out1 (so a file saved over the studio's moves them)."""
+    outputs = ['out1 = "Synth A"', 'out3 = "Synth B"', 'out2 = "Synth C"']
+    clock = ["[clock]", 'source = "Sequencer"', 'to = ["Synth B"]']
+    if studio:
+        outputs = ['out2 = "Synth A"', 'out3 = "Synth B"', 'out1 = "Synth C"', 'out4 = "Analog Rytm"']
+        clock = ["[clock]", 'source = "Sequencer"', 'to = ["Analog Rytm"]']
     lines = ['# %d routes: the most a studio file is expected to hold' % n,
-             "[inputs]", 'in1 = "Keys"', 'in2 = "Sequencer"', "[outputs]", 'out1 = "Synth A"', 'out3 = "Synth B"',
-             'out2 = "Synth C"']
+             "[inputs]", 'in1 = "Keys"', 'in2 = "Sequencer"', "[outputs]"] + outputs
     plan = [("Keys", "Synth A"), ("Sequencer", "Synth B"), ("usb", "Synth C"), ("Keys", "usb")]
     k = 0
     while k < n:
@@ -32,7 +38,7 @@ def many_routes(n=64):
         ch = k % 16 + 1
         lines += ["", "[[route]]  # route %d" % (k + 1), 'from = "%s"' % src, 'to = "%s"' % dst, "channels = %d" % ch]
         k += 1
-    lines += ["", "[clock]", 'source = "Sequencer"', 'to = ["Synth B"]']
+    lines += [""] + clock
     return ("\n".join(lines) + "\n").encode()
 
 
