@@ -15,7 +15,7 @@ from thruway.core import Core
 from thruway.midi import IN_USB, INPUT_IDS, N_OUTPUTS, OUTPUT_IDS, TICKS_HALF, TICKS_MAX, const
 from thruway.routes import SETTINGS_FILE
 from thruway_board import status as light
-from thruway_board.ports import READ_CHUNK, RX_BUFFER
+from thruway_board.ports import CLOCK_LEAD_BYTES, READ_CHUNK, RX_BUFFER
 from thruway_board.settingsfile import MISSING, SettingsFile, forget_reader
 
 if False:  # for the type check only (CircuitPython has no typing module)
@@ -123,6 +123,16 @@ class Loop:
             out.attach(self.core)
         if self.usb_out is not None:
             self.usb_out.attach(self.core)
+        self.pace_outputs()
+
+    def pace_outputs(self):
+        """Hold the outputs that carry clock to CLOCK_LEAD_BYTES ahead of their wire (a clock
+        byte waits behind what is already in the port), the others to their whole lead."""
+        clocked = 0
+        for mask in self.core.clock_outputs:
+            clocked |= mask
+        for out in self.outs:
+            out.lead = min(CLOCK_LEAD_BYTES, out.most) if (clocked >> out.index) & 1 else out.most
 
     # ---- start ------------------------------------------------------------------------
 
