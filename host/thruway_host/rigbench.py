@@ -173,6 +173,11 @@ def messages(times, data):
         if b >= 0xF8:
             out.append((t, bytes((b,))))
             continue
+        if b == 0xF7 and cur is not None and cur[1][0] == 0xF0:
+            # The end of a SysEx closes it.
+            cur[1].append(b)
+            cur = None
+            continue
         if b >= 0x80:
             cur = [t, bytearray((b,))]
             out.append(cur)
