@@ -97,6 +97,7 @@ class Loop:
         # State.
         self.last = 0
         self.act = 0  # activity bits since the LEDs were last updated: in1, in2, out1..out4
+        self.clocked = 0  # DIN outputs given realtime since pace_outputs() last looked
         self.act_before = 0
         self.leds_lit = 0
         self.hk = 0
@@ -123,14 +124,13 @@ class Loop:
             out.attach(self.core)
         if self.usb_out is not None:
             self.usb_out.attach(self.core)
-        self.pace_outputs()
 
     def pace_outputs(self):
-        """Hold the outputs that carry clock to CLOCK_LEAD_BYTES ahead of their wire (a clock
-        byte waits behind what is already in the port), the others to their whole lead."""
-        clocked = 0
-        for mask in self.core.clock_outputs:
-            clocked |= mask
+        """Hold the outputs that carried clock or transport since the last look to
+        CLOCK_LEAD_BYTES ahead of their wire (a clock byte waits behind what is already in the
+        port), the others to their whole lead (a busy wire kept full)."""
+        clocked = self.clocked
+        self.clocked = 0
         for out in self.outs:
             out.lead = min(CLOCK_LEAD_BYTES, out.most) if (clocked >> out.index) & 1 else out.most
 
@@ -262,6 +262,7 @@ class Loop:
                 # the others' messages (each costs a good part of a millisecond on the board),
                 # and not again in this pass.
                 self.serve(realtime, now)
+                self.clocked |= realtime
                 pending &= ~realtime
             self.serve(pending, now)
             usb_out = self.usb_out
@@ -293,6 +294,8 @@ class Loop:
             self.show(now)
         elif hk % USB_CHECK_EVERY == 1:
             self.check_usb()
+        elif hk % USB_CHECK_EVERY == 2:
+            self.pace_outputs()
         elif self.core.loops != self.loops_said:
             self.say_loops()
         elif _due(now, self.next_poll):

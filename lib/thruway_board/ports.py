@@ -30,8 +30,8 @@ UART_TX_SLOTS = const(32)  # 32-byte TX FIFO; the shift register's 33rd byte is 
 # only clock that allocates nothing), so it may think the wire a millisecond busier than it
 # is; 16 bytes (5.1 ms) keep a wire busy through the longest passes, so that one input at the
 # full rate into one output is carried whole (measured on the rig: with 8, 3% of the wire was
-# lost to the account and the delay grew). An output that carries clock is held to 8 (2.6 ms):
-# a clock byte can wait behind no more than that.
+# lost to the account and the delay grew). An output that has carried clock or transport in
+# the last 100 ms is held to 8 (2.6 ms): a clock byte can wait behind no more than that.
 LEAD_BYTES = const(16)
 CLOCK_LEAD_BYTES = const(8)
 MAX_LATE_MS = const(12)  # the furthest ahead a wire account can be (32 bytes: 10.24 ms)
