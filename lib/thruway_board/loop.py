@@ -305,7 +305,7 @@ class Loop:
                 self.print_diagnostics()
             else:
                 self.next_diagnostics = (now + DIAGNOSTICS_MS) & TICKS_MAX
-                self.new_window()  # keeps the pass count small
+                self.new_window(now)  # keeps the pass count small
 
     def say_loops(self):
         """The loop guard stopped routes: say which instrument echoes, and what to do."""
@@ -525,9 +525,10 @@ class Loop:
             "free_memory": _mem_free() if _mem_free is not None else None,
         }
 
-    def new_window(self):
-        """Start a new window for the loop-time figures."""
-        now = self.ticks()
+    def new_window(self, now=None):
+        """Start a new window for the loop-time figures (at tick `now`, default: the clock's)."""
+        if now is None:
+            now = self.ticks()
         self.steps = 0
         self.worst_ms = 0
         self.window_start = self.last = now
