@@ -16,12 +16,13 @@ from thruway.output import N_SOURCES, QUEUE_BYTES, QUEUE_MASK
 from thruway_host.replay import BYTE_US, SETTLE_US, arrivals
 
 # The model's defaults are `make bench` figures, committed in docs/bench-reference.json
-# (simulation_model): the RP2040-CircuitPython estimates (same-run calibration, see
-# docs/performance.md) of the firmware loop's cost per input byte read and of one pass with
-# nothing to do. A test checks they match that file.
+# (simulation_model): measured on the real firmware on the rig (rig/probe_cost.py): a pass of
+# the loop with nothing to do, and per byte read a third of a note's way into the core and out
+# to its two outputs (without the rig, the old same-run estimate; see docs/performance.md).
+# A test checks they match that file.
 # A builder plugs in a real board's figures with --cost-per-byte-us and --cost-per-iteration-us.
-DEFAULT_COST_PER_BYTE_US = 509.2
-DEFAULT_COST_PER_ITERATION_US = 321.7
+DEFAULT_COST_PER_BYTE_US = 251.7
+DEFAULT_COST_PER_ITERATION_US = 107.0
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
 RX_BUFFER_BYTES = 2048  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass
