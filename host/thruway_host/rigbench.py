@@ -301,6 +301,16 @@ def run_case(rig, folder, name, settings_text, captures, max_s=60):
             "wall_s": report.data.get("wallS")}
 
 
+def apply_hold(rig, folder):
+    """A saved file applied while MIDI plays (rig.apply_hold: the shipped file, saved again with
+    the KeyStep's Typhon route sent to the JU-06A): how long MIDI was held, in ms."""
+    shipped = _shipped()
+    saved = shipped.replace('to = "Typhon"', 'to = "JU-06A"', 1)
+    got = rigmod.apply_hold(rig, shipped, saved, folder=os.path.join(folder, "hold"))
+    return {"hold_ms": got["hold_ms"], "typical_ms": got["typical_ms"], "applied": got["applied_ms"] is not None,
+            "clocks_in": got["clocks_in"], "clocks_out": got["clocks_out"]}
+
+
 def probe_costs(rig, folder):
     """The probe boot: the loop's and the core's costs on the board, in µs, and the free heap."""
     with open(PROBE, encoding="utf-8") as f:
@@ -331,6 +341,8 @@ def run(rig=None, only=None):
     with tempfile.TemporaryDirectory(prefix="thruway-rigbench-") as tmp:
         if only is None or "probe" in only:
             result["costs"] = probe_costs(rig, tmp)
+        if only is None or "apply" in only:
+            result["apply_hold"] = apply_hold(rig, tmp)
         for name, what, settings_text, captures in cases():
             if only is not None and name not in only:
                 continue
@@ -385,6 +397,12 @@ def targets(result):
         bad = sum(row["broken"] + row["hanging"] for row in case["outputs"].values())
         rows.append(("full rate, 2 merged: bytes lost at the UARTs", over, "== 0", over == 0))
         rows.append(("full rate, 2 merged: broken messages and hanging notes on the output", bad, "== 0", bad == 0))
+    hold = result.get("apply_hold")
+    if hold:
+        rows.append(("a saved settings file applied while MIDI plays: the longest MIDI is held (ms)", hold["hold_ms"], "<= 20",
+                     hold["hold_ms"] <= 20))
+        lost = max(0, hold["clocks_in"] - hold["clocks_out"])  # clocks_in: those due out before the end
+        rows.append(("...clock bytes lost meanwhile", lost, "== 0", lost == 0))
     costs = result.get("costs", {})
     if "housekeeping_us" in costs:
         worst_job = max(costs["settings_stat_us"], costs["leds_us"], costs["usb_check_us"]) + costs["core_tick_us"]
