@@ -24,7 +24,7 @@ from thruway_host.replay import BYTE_US, SETTLE_US, arrivals
 DEFAULT_COST_PER_BYTE_US = 251.7
 DEFAULT_COST_PER_ITERATION_US = 107.0
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
-RX_BUFFER_BYTES = 2048  # the UARTs' receive ring (busio.UART receiver_buffer_size)
+RX_BUFFER_BYTES = 1024  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass
 
 

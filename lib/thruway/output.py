@@ -81,11 +81,8 @@ class Output:
         self.drops = [0] * N_DROPS
         self.sent = 0  # bytes handed to the wire
         self.channels_used = 0  # bit per channel the routing has sent this output
-        # The queues' arrays, held here too: one lookup each in transmit().
-        self.buf = queues.buf
-        self.heads = queues.head
-        self.counts = queues.count
-        self.rt_counts = queues.rt_count
+        # The queues' arrays, held here too, in one tuple (one attribute: instances are kept small).
+        self.arrays = (queues.buf, queues.head, queues.count, queues.rt_count)
 
     # ---- filling (the core's hot path writes the queues itself; these serve the rest) ----
 
@@ -201,7 +198,7 @@ class Output:
         # channel message waiting, no realtime) takes the fewest steps, and the queues' arrays
         # are held by this object so that each is one lookup.
         o = self.index
-        rt_counts = self.rt_counts
+        buf, heads, counts, rt_counts = self.arrays
         current = self.current
         n = 0
         if rt_counts[o] and (current < 0 or not self.whole):
@@ -211,9 +208,6 @@ class Output:
             if n == room:
                 self.sent += n
                 return n
-        buf = self.buf
-        heads = self.heads
-        counts = self.counts
         q0 = self.q0
         left = self.left
         while n < room:

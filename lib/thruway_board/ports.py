@@ -23,7 +23,9 @@ if False:  # for the type check only (CircuitPython has no typing module)
 
 BAUD = const(31250)
 BYTE_US = const(320)  # 10 bits at 31250 baud
-RX_BUFFER = const(2048)  # busio.UART receive ring: 655 ms of a saturated DIN input
+# busio.UART's receive ring (taken from the heap): 327 ms of a saturated DIN input, three times
+# the longest the loop holds MIDI (a saved settings file applied while it plays: 95 ms).
+RX_BUFFER = const(1024)
 READ_CHUNK = const(32)  # bytes read from one input per loop pass (10 ms of wire)
 UART_TX_SLOTS = const(32)  # 32-byte TX FIFO; the shift register's 33rd byte is kept as margin
 # How far ahead of its wire an output may be written. The account is kept in whole ms (the

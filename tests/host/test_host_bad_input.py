@@ -122,7 +122,9 @@ def test_sim_long_silence_costs_nothing(tmp_path, capsys):
     assert main(["sim", "--in", "in1=" + capture(tmp_path, "1e12 90 3C 64\n"), "--json"]) == 0
     assert time.monotonic() - started < 60
     captured = capsys.readouterr()
-    assert "silence longer than 10 s shortened" in one_line(captured.err)
+    # A busy machine may also see the sim's progress line (after 3 s): that is not a second message.
+    said = "\n".join(line for line in captured.err.splitlines() if "of traffic simulated" not in line)
+    assert "silence longer than 10 s shortened" in one_line(said)
     assert '"messages": 1' in captured.out
 
 
