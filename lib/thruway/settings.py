@@ -57,9 +57,9 @@ def load(text, filename=SETTINGS_FILE):
 
 
 def from_document(doc, lines, filename=SETTINGS_FILE, between=None):
-    """Settings from a parsed TOML document and the line of each key (see tomlreader.parse).
-    `between`, if given, is called between sections and before each route is checked (the
-    running board serves MIDI there)."""
+    """Settings from a parsed TOML document and the line of each key (see tomlreader.parse: its
+    Lines, or their `tables`, plain dicts). `between`, if given, is called between sections
+    and before each route is checked (the running board serves MIDI there)."""
     checker = _Checker(lines, filename)
     checker.between = between
     settings = checker.settings(doc)
@@ -71,7 +71,9 @@ def from_document(doc, lines, filename=SETTINGS_FILE, between=None):
 
 class _Checker:
     def __init__(self, lines, filename):
-        self.lines = lines
+        # Per table path, {key: line}: plain dicts (the board drops the reader, whose Lines
+        # class would keep every function of the TOML reader alive, before the check).
+        self.tables = getattr(lines, "tables", lines)
         self.filename = filename
         self.errors = []
         self.between = None
@@ -79,8 +81,8 @@ class _Checker:
     def error(self, path, message):
         line = 0
         while path:
-            if path in self.lines:
-                line = self.lines[path]
+            line = self.line(path)
+            if line:
                 break
             path = path[:-1]
         self.errors.append("%s:%d: %s" % (self.filename, line or 1, message))
@@ -88,7 +90,12 @@ class _Checker:
     def in_order(self, table, path):
         """The keys of `table` in the order the file gives them (by line, then by name): a
         board's dict has no order of its own, and the messages must not depend on it."""
-        return sorted(table, key=lambda key: (self.lines.get(path + (key,), 0), key))
+        return sorted(table, key=lambda key: (self.line(path + (key,)), key))
+
+    def line(self, path):
+        """The line of key path `path` (0: not in the file)."""
+        table = self.tables.get(path[:-1])
+        return 0 if table is None else table.get(path[-1], 0)
 
     def unknown_keys(self, table, path, allowed, where):
         for key in self.in_order(table, path):
@@ -173,7 +180,7 @@ class _Checker:
             name = name.strip()
             if name.lower() in names:
                 self.error(path + ("name",), "the scene name %s is used twice (also on line %d): give each scene its own name" % (_q(name), names[name.lower()]))
-            names[name.lower()] = self.lines.get(path + ("name",), 0)
+            names[name.lower()] = self.line(path + ("name",))
             program = i
             if "program" in scene:
                 value = scene["program"]
@@ -457,7 +464,7 @@ class _Checker:
             curve = self.velocity_curve(route["velocity"], path + ("velocity",))
         if len(self.errors) > errors:
             return []
-        line = self.lines.get(path, 0)
+        line = self.line(path)
         routes = []
         for src in range(N_INPUTS):
             if (sources >> src) & 1:

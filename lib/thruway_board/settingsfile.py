@@ -114,6 +114,9 @@ class SettingsFile:
             doc, lines = parse(text, gc.collect, between)
         except TomlError as e:
             raise SettingsError([e.where(self.name)])
+        # The lines of the keys as plain dicts: the Lines object would keep the reader's
+        # every function (all of its bytecode) on the heap through the check.
+        lines = lines.tables
         del text, parse, TomlError
         forget_reader()
         _call(between)
