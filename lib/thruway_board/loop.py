@@ -430,6 +430,7 @@ class Loop:
         # No housekeeping until the file is applied: its settings poll would come back here.
         resume = self.next_housekeeping
         self.next_housekeeping = (resume + TICKS_HALF - 1) & TICKS_MAX
+        self.lights_due = self.last  # ...but the timeouts and the lights go on (pass_while_reading)
         try:
             self.read_and_apply()
         finally:
@@ -438,8 +439,14 @@ class Loop:
     def pass_while_reading(self):
         """One pass of MIDI (inputs into the core, outputs served) between two pieces of
         reading and applying a saved file: until the new tables replace the old ones, the core
-        routes by the old routing, and the Note Offs owed at the swap count what it received."""
+        routes by the old routing, and the Note Offs owed at the swap count what it received.
+        The file takes seconds: the core's timeouts and the lights go on every 20 ms."""
         self.step()
+        now = self.last
+        if _due(now, self.lights_due):
+            self.lights_due = (now + HOUSEKEEPING_MS * LED_EVERY) & TICKS_MAX
+            self.core.tick(now)
+            self.show(now)
 
     def read_and_apply(self):
         between = self.pass_while_reading
