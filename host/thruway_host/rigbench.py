@@ -19,6 +19,7 @@ from thruway.settings import decode, load
 from thruway_host import rig as rigmod
 from thruway_host import traffic
 from thruway_host.replay import Replay
+from thruway_host.sim import percentile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -212,14 +213,6 @@ def hanging(msgs):
     return sum(max(0, v) for v in held.values())
 
 
-def percentile(values, p):
-    if not values:
-        return None
-    s = sorted(values)
-    k = min(len(s) - 1, max(0, int(round(p / 100 * (len(s) - 1)))))
-    return s[k]
-
-
 def match(expected, got):
     """Pair each message the rig sent with the same message of the replay, in order (a message
     of given bytes is the k-th of its kind on both). Returns (delays µs, clock delays µs,
@@ -243,17 +236,17 @@ def match(expected, got):
 
 
 def stats(delays, clock):
-    ms = [d / 1000 for d in delays]
+    """Latency and clock figures in ms from delays in µs (`thruway sim`'s nearest-rank percentile)."""
     out = {"messages": len(delays) + len(clock)}
-    if ms:
-        out.update(p50_ms=percentile(ms, 50), p99_ms=percentile(ms, 99), max_ms=max(ms))
+    if delays:
+        out.update(p50_ms=percentile(delays, 50) / 1000, p99_ms=percentile(delays, 99) / 1000, max_ms=max(delays) / 1000)
     if clock:
-        cms = [d / 1000 for d in clock]
-        med = percentile(cms, 50)
-        dev = [abs(c - med) for c in cms]
-        out.update(clock_delay_p50_ms=med, clock_delay_min_ms=min(cms), clock_delay_max_ms=max(cms), clock_jitter_p99_ms=percentile(dev, 99), clock_jitter_max_ms=max(dev))
-        if not ms:
-            out.update(p50_ms=med, p99_ms=percentile(cms, 99), max_ms=max(cms))
+        med = percentile(clock, 50)
+        dev = [abs(c - med) for c in clock]
+        out.update(clock_delay_p50_ms=med / 1000, clock_delay_min_ms=min(clock) / 1000, clock_delay_max_ms=max(clock) / 1000,
+                   clock_jitter_p99_ms=percentile(dev, 99) / 1000, clock_jitter_max_ms=max(dev) / 1000)
+        if not delays:
+            out.update(p50_ms=med / 1000, p99_ms=percentile(clock, 99) / 1000, max_ms=max(clock) / 1000)
     return out
 
 
