@@ -294,6 +294,83 @@ def run_case(rig, folder, name, settings_text, captures, max_s=60):
             "wall_s": report.data.get("wallS")}
 
 
+# The box as clock master (issue 12): its own clock at 120 BPM to the Rytm (PIO, clock only)
+# and the Typhon (UART, with the Analog Four's notes), while the KeyStep plays the JU-06A.
+MASTER_SETTINGS = b"""\
+# The box is the clock master at 120 BPM while both DIN inputs play.
+[inputs]
+in1 = "KeyStep"
+in2 = "Analog Four"
+
+[outputs]
+out2 = "JU-06A"
+out3 = "Typhon"
+out4 = "Analog Rytm"
+
+[clock]
+source = "internal"      # the box is the master
+tempo = 120              # BPM: a clock every 20.833 ms
+to = ["Analog Rytm", "Typhon"]
+
+[[route]]
+from = "KeyStep"
+to = "JU-06A"
+channels = 5
+
+[[route]]
+from = "Analog Four"
+to = "Typhon"
+channels = 6
+types = ["notes", "cc", "pitchbend"]
+"""
+MASTER_RUN_S = 2.5
+MASTER_NOTE_EVERY_MS = 10
+MASTER_WINDOW_MS = (200, 2200)  # clocks counted while notes pass, away from the run's ends
+MASTER_OUTPUTS = ("out4", "out3")
+
+
+def notes_every(status, key0, every_ms, until_ms, offset_ms):
+    """Note On / Note Off pairs on `status`'s channel, a message every `every_ms`: [(ms, bytes)]."""
+    out = []
+    k = 0
+    while offset_ms + k * every_ms < until_ms:
+        key = key0 + (k // 2) % 24
+        msg = bytes((status, key, 20 + k % 100)) if k % 2 == 0 else bytes((status - 0x10, key, 64))
+        out.append((offset_ms + k * every_ms, msg))
+        k += 1
+    return out
+
+
+def master_traffic():
+    """The KeyStep on in1 (channel 5) and the Analog Four on in2 (channel 6), a message every
+    10 ms each, 5 ms apart: {input: [(ms, bytes)]}."""
+    until = MASTER_WINDOW_MS[1] + 100
+    return {0: notes_every(0x94, 48, MASTER_NOTE_EVERY_MS, until, 0), 1: notes_every(0x95, 36, MASTER_NOTE_EVERY_MS, until, 5)}
+
+
+def run_master(rig, folder):
+    """Boot with MASTER_SETTINGS and play master_traffic(): the rig's Report."""
+    drive = rigmod.stage_drive(os.path.join(folder, "master"), settings=MASTER_SETTINGS)
+    feeds = [rigmod.timed_feed(INPUT_IDS[port], events) for port, events in sorted(master_traffic().items())]
+    report = rigmod.run(rig, drive, feeds=feeds, max_s=MASTER_RUN_S)
+    if not report.ok:
+        raise RuntimeError("the box as master: the rig run failed: %s\n%s" % (report.error, report.console[-1500:]))
+    return report
+
+
+def master_clocks(report, port):
+    """When each clock byte on `port` started on the wire (µs), inside MASTER_WINDOW_MS."""
+    starts = report.output_times(port)[0]
+    lo, hi = MASTER_WINDOW_MS[0] * 1000, MASTER_WINDOW_MS[1] * 1000
+    return [t for b, t in zip(report.output(port), starts) if b == CLOCK and lo <= t < hi]
+
+
+def master_clock(rig, folder):
+    """The box's own clock's period and jitter on each output it goes to (rig.clock_figures)."""
+    report = run_master(rig, folder)
+    return {port: rigmod.clock_figures(master_clocks(report, port), bpm=120) for port in MASTER_OUTPUTS}
+
+
 def apply_hold(rig, folder):
     """A saved file applied while MIDI plays (rig.apply_hold: the shipped file, saved again with
     the KeyStep's Typhon route sent to the JU-06A): how long MIDI was held, in ms."""
@@ -336,6 +413,8 @@ def run(rig=None, only=None):
             result["costs"] = probe_costs(rig, tmp)
         if only is None or "apply" in only:
             result["apply_hold"] = apply_hold(rig, tmp)
+        if only is None or "master" in only:
+            result["master_clock"] = master_clock(rig, tmp)
         for name, what, settings_text, captures in cases():
             if only is not None and name not in only:
                 continue
@@ -390,6 +469,13 @@ def targets(result):
         bad = sum(row["broken"] + row["hanging"] for row in case["outputs"].values())
         rows.append(("full rate, 2 merged: bytes lost at the UARTs", over, "== 0", over == 0))
         rows.append(("full rate, 2 merged: broken messages and hanging notes on the output", bad, "== 0", bad == 0))
+    master = result.get("master_clock")
+    if master:
+        for port, fig in sorted(master.items()):
+            rows.append(("the box as master at 120 BPM, notes passing: %s period error (ms)" % port, abs(fig["period_error_ms"]),
+                         "< %.1f" % TARGET_DIN_JITTER_MS, abs(fig["period_error_ms"]) < TARGET_DIN_JITTER_MS))
+            rows.append(("the box as master at 120 BPM, notes passing: %s clock jitter p99 (ms)" % port, fig["jitter_p99_ms"],
+                         "< %.1f" % TARGET_DIN_JITTER_MS, fig["jitter_p99_ms"] < TARGET_DIN_JITTER_MS))
     hold = result.get("apply_hold")
     if hold:
         rows.append(("a saved settings file applied while MIDI plays: the longest MIDI is held (ms)", hold["hold_ms"], "<= 20",
@@ -496,7 +582,7 @@ def main(argv=None):
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m thruway_host.rigbench", description=__doc__)
-    ap.add_argument("--only", action="append", help="a case (or 'probe') to run; repeatable")
+    ap.add_argument("--only", action="append", help="a case, or 'probe', 'apply' or 'master', to run; repeatable")
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args(argv)
     result = run(only=args.only)

@@ -167,8 +167,9 @@ class Core:
         self.clock_divide = None  # type: Any
         self.clock_phase = None  # type: Any # per divided output, master clocks since its last clock, mod N
         self.clock_tempo = 0  # the box's own clock: its tempo in hundredths of a BPM (0: off)
-        self.clock_due = -1  # ...when the next clock is due (ms; -1: at the next tick)
-        self.clock_frac = 0  # ...and the part of a ms past that, in 1/clock_tempo ms
+        self.clock_due = -1  # ...when the next clock is due (in clock units; -1: at the next tick)
+        self.clock_frac = 0  # ...and the part of a unit past that, in 1/clock_tempo units
+        self.clock_units(1)
         self.transport = -1
         self.song_position_zero = [False] * N_INPUTS
         self.sensing_owner = -1
@@ -933,17 +934,27 @@ class Core:
         if self.divided_to[INTERNAL]:
             self._divided(INTERNAL, b)
 
+    def clock_units(self, per_ms):
+        """Time the box's own clock in units of 1/per_ms ms: 1 (tick() runs it, in the ms of
+        every other timeout) or 1000 (the board's shell calls clock_tick with microseconds,
+        wrapping at 2**29 like ticks_ms, so that the clock falls where it is due inside a ms)."""
+        self.clock_per_ms = per_ms
+        self.clock_span = CLOCK_SPAN * per_ms
+        self.clock_resync = CLOCK_RESYNC_MS * per_ms
+        self.clock_due = -1
+        self.clock_frac = 0
+
     def clock_tick(self, now):
-        """Send the box's own clocks that are due. A clock is 60000 ms / (24 * BPM) after the
-        last, which is CLOCK_SPAN / clock_tempo ms with the tempo in hundredths: kept as whole
-        ms and an exact remainder, so the tempo never drifts."""
+        """Send the box's own clocks due by `now` (in clock units). A clock is 60000 ms / (24 *
+        BPM) after the last, which is CLOCK_SPAN / clock_tempo ms with the tempo in hundredths:
+        kept as whole units and an exact remainder, so the tempo never drifts."""
         due = self.clock_due
-        if due < 0 or ticks_diff(now, due) > CLOCK_RESYNC_MS:
+        if due < 0 or ticks_diff(now, due) > self.clock_resync:
             due = now
             self.clock_frac = 0
         while ticks_diff(now, due) >= 0:
             self.clock_send(CLOCK)
-            frac = self.clock_frac + CLOCK_SPAN
+            frac = self.clock_frac + self.clock_span
             tempo = self.clock_tempo
             due = (due + frac // tempo) & TICKS_MAX
             self.clock_frac = frac % tempo
@@ -1054,7 +1065,7 @@ class Core:
             for port in range(N_INPUTS):
                 if (self.releasing >> port) & 1:
                     self._release(port)
-        if self.clock_tempo:
+        if self.clock_tempo and self.clock_per_ms == 1:
             self.clock_tick(now)
         if self.sensing_owner >= 0 and ticks_diff(now, self.sensing_last) > SENSING_RELEASE_MS:
             self.sensing_owner = -1

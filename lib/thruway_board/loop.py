@@ -35,6 +35,17 @@ DIN_OUTPUTS = const(0x0F)  # out1..out4 in the core's output bits
 OUT_USB_BIT = const(0x10)
 RX_NEAR_FULL = RX_BUFFER - 256  # an input this full is close to losing bytes
 RESTART_DRAIN_MS = const(200)  # the most a restart waits for the outputs to send the Note Offs
+# The box's own clock by the microsecond clock: looked at from this many ms before it is due
+# (ticks_ms steps by up to 1.95 ms), before each costly part of a pass; a clock due within
+# what that part costs (on the rig) is waited for and sent first.
+CLOCK_LOOK_MS = const(3)
+AHEAD_PASS_US = const(250)  # reading the inputs with nothing to read
+AHEAD_HOUSEKEEPING_US = const(700)  # ...and a housekeeping pass (0.48 ms at most)
+AHEAD_RECEIVE_US = const(250)  # the core taking n bytes: this and AHEAD_BYTE_US a byte
+AHEAD_BYTE_US = const(120)
+AHEAD_SERVE_US = const(700)  # the outputs given what waits (two transmits and writes)
+AHEAD_CLOCK_US = const(300)  # the clock queued for its outputs, before its microsecond
+CLOCK_WAIT_READS = const(100)  # a read takes 45 µs: never more than 4.5 ms, whatever the counter says
 
 _mem_free = getattr(gc, "mem_free", None)  # CircuitPython's; CPython has none
 
@@ -72,6 +83,12 @@ class Loop:
         self.usb_rx = bytearray(USB_READ)
         self.usb_out = ports.usb_out
         self.bind_outputs()
+        clock = getattr(ports, "microseconds", None)
+        self.micros = None if clock is None else clock.read  # type: Callable[[], int] | None
+        if self.micros is not None:
+            self.core.clock_units(1000)
+        self.clock_look = 0  # the ms tick from which the microsecond clock is looked at
+        self.clock_near = False  # looked at, and due soon: look again before each costly part
         self.leds = list(ports.leds)
         self.button = ports.button
         self.button_pressed = ports.button_pressed
@@ -221,16 +238,21 @@ class Loop:
         now = self.ticks()
         self.steps += 1
         core = self.core
+        housekeeping = False
         if now != self.last:
             gap = (now - self.last) & TICKS_MAX
             self.last = now
             if gap > self.worst_ms:
                 self.worst_ms = gap
-            if core.clock_tempo and ((now - core.clock_due) & TICKS_MAX) < TICKS_HALF:
+            if core.clock_tempo and self.micros is None and ((now - core.clock_due) & TICKS_MAX) < TICKS_HALF:
                 # The box's own clock is due: sent now, not at the next housekeeping (4 ms late).
                 core.clock_tick(now)
-            if ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF:
-                self.housekeeping(now)
+            housekeeping = ((now - self.next_housekeeping) & TICKS_MAX) < TICKS_HALF
+        if core.clock_tempo and self.micros is not None:
+            if core.clock_due < 0 or ((now - self.clock_look) & TICKS_MAX) < TICKS_HALF:
+                self.fine_clock(now, AHEAD_HOUSEKEEPING_US if housekeeping else AHEAD_PASS_US)
+        if housekeeping:
+            self.housekeeping(now)
         i = 0
         for uart in self.inputs:
             # in_waiting also moves bytes still in the UART's FIFO into its buffer, so a
@@ -242,6 +264,8 @@ class Loop:
                 buf = self.rx[i]
                 n = uart.readinto(buf)
                 if n:
+                    if self.clock_near:
+                        self.fine_clock(now, AHEAD_RECEIVE_US + n * AHEAD_BYTE_US)
                     core.receive(i, buf, n, now)
                     self.bytes_in[i] = (self.bytes_in[i] + n) & TICKS_MAX
                     self.act |= 1 << i
@@ -251,11 +275,16 @@ class Loop:
             # PortIn.readinto returns a count (circuitpython-stubs 10.3 says bytes).
             got = usb.readinto(self.usb_rx)  # type: Any
             if got:
+                if self.clock_near:
+                    self.fine_clock(now, AHEAD_RECEIVE_US + got * AHEAD_BYTE_US)
                 core.receive(IN_USB, self.usb_rx, got, now)
                 self.bytes_in[IN_USB] = (self.bytes_in[IN_USB] + got) & TICKS_MAX
         queues = core.queues
         pending = queues.pending
         if pending:
+            if self.clock_near:
+                self.fine_clock(now, AHEAD_SERVE_US)
+                pending = queues.pending
             realtime = queues.realtime & DIN_OUTPUTS
             if realtime:
                 # Clock and transport first: an output with realtime waiting is served before
@@ -270,6 +299,45 @@ class Loop:
                 usb_out.service(now)
         elif self.usb_out is not None and self.usb_out.pending:
             self.usb_out.service(now)
+
+    def fine_clock(self, now, ahead):
+        """The box's own clock by the microsecond clock, looked at before a part of the pass
+        that costs about `ahead` µs: a clock due within that is waited for here, sent, and its
+        outputs served at once, so that it leaves at its microsecond whatever the pass holds."""
+        micros = self.micros  # type: Any  # set: step() calls this only when it is
+        core = self.core
+        us = micros()
+        due = core.clock_due
+        left = ((due - us + TICKS_HALF) & TICKS_MAX) - TICKS_HALF
+        if due >= 0 and left > 0:
+            if left > ahead + AHEAD_CLOCK_US:
+                self.clock_near = left < CLOCK_LOOK_MS * 1000
+                self.clock_look = (now + left // 1000 - CLOCK_LOOK_MS) & TICKS_MAX
+                return
+            # Queued now, written at its microsecond: what stands between the wait and the
+            # wire is the outputs' transmit and write of that one byte.
+            core.clock_tick(due)
+            for _ in range(CLOCK_WAIT_READS):
+                if ((due - micros() + TICKS_HALF) & TICKS_MAX) - TICKS_HALF <= 0:
+                    break
+            us = due
+        else:
+            core.clock_tick(us)
+        queues = core.queues
+        realtime = queues.realtime & DIN_OUTPUTS
+        if realtime:
+            # Only the realtime bytes: the messages waiting behind them go in the pass's serve.
+            counts = queues.rt_count
+            mask = realtime
+            for out in self.outs:
+                if mask & 1:
+                    out.service(now, counts[out.index])
+                mask >>= 1
+            self.clocked |= realtime
+            self.act |= realtime << 2
+        left = ((core.clock_due - us + TICKS_HALF) & TICKS_MAX) - TICKS_HALF
+        self.clock_look = (now + left // 1000 - CLOCK_LOOK_MS) & TICKS_MAX
+        self.clock_near = False
 
     def serve(self, mask, now):
         """Give the DIN outputs whose bit is in `mask` what their wires can take now. Only

@@ -57,6 +57,19 @@ BOARD_IDS = {"raspberry_pi_pico": "pico", "adafruit_feather_rp2040": "feather_rp
 # words against adafruit_pioasm and runs them in a cycle-by-cycle model of the state machine.
 UART_TX_PROGRAM = array.array("H", [0x9FA0, 0xF727, 0x6001, 0x0642])
 
+# A microsecond counter for a state machine with no pins, at 5 MHz (125 MHz / 25: a whole
+# divider, so every count is the same length), five cycles a count:
+#       mov y, ~x        ; x counts down from 0, so ~x counts up
+#       mov isr, null    ; an ISR left full by a push the FIFO had no room for starts empty
+#       in y, 29         ; the count's low 29 bits: wraps like ticks_ms, a small int on the board
+#       push noblock     ; into the RX FIFO; dropped while the FIFO is full
+#       jmp x-- 0        ; the next count (x-- on zero wraps, and falls through to the wrap)
+# Reading it (MicrosecondClock) empties the FIFO and waits for the next push, under a µs.
+# supervisor.ticks_ms steps in 1/1024 s (0.98 or 1.95 ms apart, measured on the rig), and
+# time.monotonic_ns() makes a long int on each call; this allocates nothing.
+MICROSECOND_PROGRAM = array.array("H", [0xA049, 0xA0C3, 0x405D, 0x8000, 0x0040])
+MICROSECOND_HZ = 5_000_000
+
 
 def gpio(number):
     """The pin object of RP2040 GPIO `number` (the pin map's numbers work on every board)."""
@@ -114,8 +127,9 @@ class DinOut:
             return self.lead
         return self.lead - (late * 1000 + self.end_us + BYTE_US - 1) // BYTE_US
 
-    def service(self, now):
-        """Give the wire what it can take now; returns the number of bytes written."""
+    def service(self, now, most=UART_TX_SLOTS):
+        """Give the wire what it can take now, `most` bytes at the most; returns the number of
+        bytes written."""
         # The room() arithmetic, inline: a call per output per pass costs real time on the board.
         late = ((self.end_ms - now + TICKS_HALF) & TICKS_MAX) - TICKS_HALF
         if late < 0 or late > MAX_LATE_MS:
@@ -124,6 +138,8 @@ class DinOut:
             room = self.lead - (late * 1000 + self.end_us + BYTE_US - 1) // BYTE_US
             if room <= 0:
                 return 0
+        if room > most:
+            room = most
         sm = self.sm
         if sm is not None and sm.pending_write:
             return 0
@@ -226,6 +242,7 @@ class Ports:
         self.button_pressed = False  # the value the button reads when pressed
         self.status = None  # type: LedStatus | PixelStatus | None
         self.board = None  # type: str | None
+        self.microseconds = None  # type: MicrosecondClock | None
         self.to_close = []  # type: list[Any]
 
     def deinit(self):
@@ -274,6 +291,43 @@ def open_pio_out(number):
     )
 
 
+class MicrosecondClock:
+    """A free-running microsecond count from MICROSECOND_PROGRAM, wrapping at 2**29 like
+    ticks_ms. `read` is the bound function to call: it allocates nothing."""
+
+    def __init__(self, sm):
+        # type: (rp2pio.StateMachine) -> None
+        self.sm = sm
+        self.word = array.array("I", [0])  # 32 bits on the board and on a computer
+        clear = sm.clear_rxfifo
+        readinto = sm.readinto
+        word = self.word
+
+        def read():
+            # Values in the FIFO are stale once it is full: empty it, then the next count.
+            clear()
+            readinto(word)
+            return word[0]
+
+        self.read = read
+
+    def deinit(self):
+        self.sm.deinit()
+
+
+def open_microseconds():
+    """The microsecond clock on a PIO state machine, or None when none is free (the box's own
+    clock then keeps whole milliseconds)."""
+    try:
+        sm = rp2pio.StateMachine(MICROSECOND_PROGRAM, frequency=MICROSECOND_HZ, in_shift_right=False)
+    except (RuntimeError, ValueError, NotImplementedError):
+        return None
+    if sm.frequency != MICROSECOND_HZ:
+        sm.deinit()
+        return None
+    return MicrosecondClock(sm)
+
+
 def open_usb():
     """usb_midi's input and output port, or None for each one that is not there."""
     port_in = None
@@ -315,6 +369,9 @@ def open_ports(pins=PINS, lead=LEAD_BYTES):
             ports.outputs.append(DinOut(index, sm=sm, lead=lead))
         else:
             raise ValueError("%s: outputs go on uart_tx or pio_tx, not %s" % (name, entry["kind"]))
+    ports.microseconds = open_microseconds()
+    if ports.microseconds is not None:
+        ports.to_close.append(ports.microseconds)
     ports.usb_in, port_out = open_usb()
     if port_out is not None:
         ports.usb_out = UsbOut(port_out)

@@ -54,3 +54,44 @@ def test_a_late_tick_starts_again_without_a_burst():
     assert core.transmit(0, buf, 64) == 0  # the next clock is a clock's time after the late one
     core.tick(320)
     assert bytes(buf[: core.transmit(0, buf, 64)]) == b"\xf8"
+
+
+def clock_times_us(tempo, start, us, step):
+    """Like clock_times, in microseconds: the shell's clock_tick(now_us) every `step` µs."""
+    core = Core(load(SETTINGS % tempo))
+    core.clock_units(1000)
+    buf = bytearray(64)
+    times = []
+    for t in range(0, us, step):
+        core.clock_tick((start + t) & TICKS_MAX)
+        core.tick(((start + t) // 1000) & TICKS_MAX)  # the ms timeouts leave the clock to clock_tick
+        n = core.transmit(0, buf, 64)
+        times.extend([t] * buf[:n].count(0xF8))
+    return times
+
+
+def test_in_microseconds_each_clock_within_its_microsecond():
+    """Timed in microseconds (the board's counter, wrapping at 2**29 like ticks_ms), at 120 BPM
+    four seconds hold 192 clocks, each at the first look after its microsecond (looking every
+    7 µs), also across the counter's wrap; at 92.5 BPM, looking every µs, each within one."""
+    times = clock_times_us("120", TICKS_MAX - 2_000_000, 4_000_000, 7)
+    assert len(times) == 192
+    assert all(-1 < t - n * 60_000_000 / 2880 < 7 for n, t in enumerate(times))
+    times = clock_times_us('"92.5"', 0, 600_000, 1)
+    assert len(times) == 23  # 92.5 * 24 / 100 = 22.2 clock periods: 23 clocks from the first
+    assert all(abs(t - n * 60_000_000 / 2220) < 1 for n, t in enumerate(times))
+
+
+def test_in_microseconds_a_late_look_starts_again_without_a_burst():
+    """In microseconds too, a look 300 ms late sends one clock, and the next comes a clock's
+    time (20833 µs at 120 BPM) after it."""
+    core = Core(load(SETTINGS % "120"))
+    core.clock_units(1000)
+    buf = bytearray(64)
+    core.clock_tick(0)
+    core.clock_tick(300_000)
+    assert bytes(buf[: core.transmit(0, buf, 64)]) == b"\xf8\xf8"
+    core.clock_tick(320_832)
+    assert core.transmit(0, buf, 64) == 0
+    core.clock_tick(320_833)
+    assert bytes(buf[: core.transmit(0, buf, 64)]) == b"\xf8"

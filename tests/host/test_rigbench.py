@@ -64,3 +64,27 @@ def test_replay_of_the_studio_gives_every_output_its_messages():
     out = rigbench.replay_messages(load(decode(text.encode())), rigbench.studio_traffic())
     assert all(out[o] for o in range(5))
     assert {m[0] for _, m in out[3]} <= {0xF8, 0xFA, 0xFC, 0xFB}
+
+
+def test_the_master_case_reads_and_plays_two_inputs_5_ms_apart():
+    """The box-as-master scenario: its file loads with the box's own clock at 120 BPM to the
+    Rytm and the Typhon, and each input plays a message every 10 ms, in1 and in2 5 ms apart."""
+    settings = load(decode(rigbench.MASTER_SETTINGS))
+    assert settings.tempo == 12000  # hundredths of a BPM
+    traffic = rigbench.master_traffic()
+    assert sorted(traffic) == [0, 1]
+    assert [t for t, _ in traffic[0][:3]] == [0, 10, 20] and [t for t, _ in traffic[1][:3]] == [5, 15, 25]
+
+
+def test_the_master_targets_are_the_period_error_and_jitter_under_0_2_ms():
+    """`make bench` judges the box's own clock on each output by its mean period's error and
+    its jitter p99, both against 0.2 ms."""
+    good = {"period_error_ms": -0.0001, "jitter_p99_ms": 0.05}
+    bad = {"period_error_ms": 0.006, "jitter_p99_ms": 1.13}
+    rows = rigbench.targets({"cases": {}, "master_clock": {"out4": good, "out3": bad}})
+    assert [(r["target"].split(": ")[1], r["met"]) for r in rows] == [
+        ("out3 period error (ms)", True),
+        ("out3 clock jitter p99 (ms)", False),
+        ("out4 period error (ms)", True),
+        ("out4 clock jitter p99 (ms)", True),
+    ]

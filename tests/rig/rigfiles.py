@@ -113,34 +113,3 @@ def every_feature():
 # The box as master (the guide's "The box as master when the A4 is off"), with notes through
 # both DIN inputs: the KeyStep to the JU-06A, the A4's CV track to the Typhon, which follows the
 # box's clock as the Rytm does.
-INTERNAL_CLOCK = b"""\
-# The box is the clock master at 120 BPM while both DIN inputs play.
-[inputs]
-in1 = "KeyStep"
-in2 = "Analog Four"
-
-[outputs]
-out2 = "JU-06A"
-out3 = "Typhon"
-out4 = "Analog Rytm"
-
-[clock]
-source = "internal"      # the box is the master
-tempo = 120              # BPM: a clock every 20.833 ms
-to = ["Analog Rytm", "Typhon"]
-
-[[route]]
-from = "KeyStep"
-to = "JU-06A"
-channels = 5
-
-[[route]]
-from = "Analog Four"
-to = "Typhon"
-channels = 6
-types = ["notes", "cc", "pitchbend"]
-"""
-
-
-def internal_clock():
-    return INTERNAL_CLOCK

@@ -1,12 +1,14 @@
-"""Fake `rp2pio` for the virtual board: StateMachine for UART transmit programs, with background DMA."""
+"""Fake `rp2pio` for the virtual board: StateMachine for UART transmit programs, with background DMA, and counters."""
 
 # The constructor runs the program in a cycle-by-cycle model (virtualboard.pio) to learn how
-# it sends a byte, and refuses programs that are not one-pin UART transmitters: the virtual
-# board models nothing else. background_write/pending_write follow
+# it sends a byte, or, for a program with no pins, how fast it counts; it refuses programs
+# that are neither one-pin UART transmitters nor counters: the virtual board models nothing
+# else. A counter's readinto gives its count at the virtual clock's time. background_write/pending_write follow
 # ports/raspberrypi/common-hal/rp2pio/StateMachine.c (see devices.PioTx).
 
 from thruway_host.virtualboard.devices import PioTx as _PioTx
 from thruway_host.virtualboard.pio import PioError as _PioError
+from thruway_host.virtualboard.pio import counter_rate as _counter_rate
 
 _vb = None
 
@@ -65,6 +67,12 @@ class StateMachine:
             raise ValueError("Program too large")
         if first_in_pin is not None or init is not None or may_exec is not None or auto_pull or wrap != -1:
             raise NotImplementedError("the virtual board models UART transmit programs only")
+        self._tx = None
+        self._counter = None
+        self._frequency = frequency
+        if first_out_pin is None and first_set_pin is None and first_sideset_pin is None and not auto_push:
+            self._start_counter(words, frequency, in_shift_right)
+            return
         if first_out_pin is None or first_sideset_pin not in (None, first_out_pin):
             raise NotImplementedError("the virtual board models one pin serving OUT and side-set")
         if len(_vb.state_machines) >= _STATE_MACHINES - _vb.board_table["pio_state_machines_used"]:
@@ -87,15 +95,47 @@ class StateMachine:
             raise NotImplementedError("the virtual board runs only UART transmit programs: %s" % e)
         pins.claim(first_out_pin, "rp2pio.StateMachine")
         self._pin = number
-        self._frequency = frequency
         _vb.state_machines.append(self)
         _vb.pio_out[number] = self._tx
 
+    def _start_counter(self, words, frequency, in_shift_right):
+        if len(_vb.state_machines) >= _STATE_MACHINES - _vb.board_table["pio_state_machines_used"]:
+            raise RuntimeError("All state machines in use")
+        try:
+            cycles, bits = _counter_rate(words, in_shift_right=in_shift_right)
+        except _PioError as e:
+            raise NotImplementedError("the virtual board runs only UART transmit programs and counters: %s" % e)
+        # The count at virtual time t µs, from the state machine's start.
+        self._counter = (_vb.clock.now, frequency, cycles, (1 << bits) - 1)
+        _vb.state_machines.append(self)
+
     def _check(self):
-        if self._tx is None:
+        if self._tx is None and self._counter is None:
             raise ValueError("Object has been deinitialized and can no longer be used. Create a new object.")
 
+    def clear_rxfifo(self):
+        self._check()
+        _vb.charge("pio.clear_rxfifo")
+
+    def readinto(self, buffer, *, start=0, end=None, swap=False):
+        """A counter's next count (the FIFO emptied first, as the firmware does), in each word."""
+        self._check()
+        if self._counter is None:
+            raise NotImplementedError("the virtual board reads from counters only")
+        view = memoryview(buffer)
+        if view.itemsize != 4 or swap:
+            raise NotImplementedError("the virtual board reads a counter into 32-bit words only")
+        began, frequency, cycles, mask = self._counter
+        end = len(view) if end is None else end
+        for k in range(start, end):
+            count = (_vb.clock.now - began) * frequency // (1_000_000 * cycles)
+            view[k] = count & mask
+        _vb.charge("pio.readinto", 4 * (end - start))
+
     def deinit(self):
+        if self._counter is not None:
+            _vb.state_machines.remove(self)
+            self._counter = None
         if self._tx is not None:
             _vb.pins.release(self._pin)
             _vb.state_machines.remove(self)
