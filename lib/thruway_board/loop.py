@@ -83,8 +83,7 @@ class Loop:
         self.usb_rx = bytearray(USB_READ)
         self.usb_out = ports.usb_out
         self.bind_outputs()
-        clock = getattr(ports, "microseconds", None)
-        self.micros = None if clock is None else clock.read  # type: Callable[[], int] | None
+        self.micros = getattr(ports, "microseconds", None)  # type: Callable[[], int] | None
         if self.micros is not None:
             self.core.clock_units(1000)
         self.clock_look = 0  # the ms tick from which the microsecond clock is looked at

@@ -37,7 +37,9 @@ UART_TX_SLOTS = const(32)  # 32-byte TX FIFO; the shift register's 33rd byte is 
 LEAD_BYTES = const(16)
 CLOCK_LEAD_BYTES = const(8)
 MAX_LATE_MS = const(12)  # the furthest ahead a wire account can be (32 bytes: 10.24 ms)
-USB_CHUNK = const(64)  # bytes handed to USB MIDI per pass, whole messages only
+# Bytes handed to USB MIDI per pass, whole messages only (32 a pass is ten times a DIN wire
+# even at a pass a millisecond; each byte of it costs a view of 20 bytes of heap).
+USB_CHUNK = const(32)
 USB_STALL_MS = const(250)  # a computer that takes nothing this long is not listening
 
 # CircuitPython's own names for the boards the pin map knows (board.board_id).
@@ -64,7 +66,7 @@ UART_TX_PROGRAM = array.array("H", [0x9FA0, 0xF727, 0x6001, 0x0642])
 #       in y, 29         ; the count's low 29 bits: wraps like ticks_ms, a small int on the board
 #       push noblock     ; into the RX FIFO; dropped while the FIFO is full
 #       jmp x-- 0        ; the next count (x-- on zero wraps, and falls through to the wrap)
-# Reading it (MicrosecondClock) empties the FIFO and waits for the next push, under a µs.
+# Reading it (microsecond_reader) empties the FIFO and waits for the next push, under a µs.
 # supervisor.ticks_ms steps in 1/1024 s (0.98 or 1.95 ms apart, measured on the rig), and
 # time.monotonic_ns() makes a long int on each call; this allocates nothing.
 MICROSECOND_PROGRAM = array.array("H", [0xA049, 0xA0C3, 0x405D, 0x8000, 0x0040])
@@ -109,8 +111,15 @@ class DinOut:
         self.sm = sm
         self.most = self.lead = min(lead, UART_TX_SLOTS)  # the loop may lower lead (pace_outputs)
         first = bytearray(self.lead)
-        self.bufs = (first, first if sm is None else bytearray(self.lead))
-        self.views = (_views(first), _views(self.bufs[1]))
+        views = _views(first)
+        if sm is None:
+            # A UART write copies into its FIFO at once: one buffer (and one set of views).
+            self.bufs = (first, first)
+            self.views = (views, views)
+        else:
+            second = bytearray(self.lead)
+            self.bufs = (first, second)
+            self.views = (views, _views(second))
         self.turn = 0
         self.end_ms = 0  # the last byte written leaves the wire by end_ms + end_us
         self.end_us = 0
@@ -242,7 +251,7 @@ class Ports:
         self.button_pressed = False  # the value the button reads when pressed
         self.status = None  # type: LedStatus | PixelStatus | None
         self.board = None  # type: str | None
-        self.microseconds = None  # type: MicrosecondClock | None
+        self.microseconds = None  # type: Any  # microsecond_reader()'s function, when a state machine was free
         self.to_close = []  # type: list[Any]
 
     def deinit(self):
@@ -291,33 +300,25 @@ def open_pio_out(number):
     )
 
 
-class MicrosecondClock:
-    """A free-running microsecond count from MICROSECOND_PROGRAM, wrapping at 2**29 like
-    ticks_ms. `read` is the bound function to call: it allocates nothing."""
+def microsecond_reader(sm):
+    """The function that reads the microsecond count of `sm` (running MICROSECOND_PROGRAM):
+    it allocates nothing."""
+    word = array.array("I", [0])  # 32 bits on the board and on a computer
+    clear = sm.clear_rxfifo
+    readinto = sm.readinto
 
-    def __init__(self, sm):
-        # type: (rp2pio.StateMachine) -> None
-        self.sm = sm
-        self.word = array.array("I", [0])  # 32 bits on the board and on a computer
-        clear = sm.clear_rxfifo
-        readinto = sm.readinto
-        word = self.word
+    def read():
+        # Counts in the FIFO are stale once it is full: empty it, then take the next.
+        clear()
+        readinto(word)
+        return word[0]
 
-        def read():
-            # Values in the FIFO are stale once it is full: empty it, then the next count.
-            clear()
-            readinto(word)
-            return word[0]
-
-        self.read = read
-
-    def deinit(self):
-        self.sm.deinit()
+    return read
 
 
 def open_microseconds():
-    """The microsecond clock on a PIO state machine, or None when none is free (the box's own
-    clock then keeps whole milliseconds)."""
+    """A PIO state machine counting microseconds, wrapping at 2**29 like ticks_ms, or None
+    when none is free (the box's own clock then keeps whole milliseconds)."""
     try:
         sm = rp2pio.StateMachine(MICROSECOND_PROGRAM, frequency=MICROSECOND_HZ, in_shift_right=False)
     except (RuntimeError, ValueError, NotImplementedError):
@@ -325,7 +326,7 @@ def open_microseconds():
     if sm.frequency != MICROSECOND_HZ:
         sm.deinit()
         return None
-    return MicrosecondClock(sm)
+    return sm
 
 
 def open_usb():
@@ -369,9 +370,10 @@ def open_ports(pins=PINS, lead=LEAD_BYTES):
             ports.outputs.append(DinOut(index, sm=sm, lead=lead))
         else:
             raise ValueError("%s: outputs go on uart_tx or pio_tx, not %s" % (name, entry["kind"]))
-    ports.microseconds = open_microseconds()
-    if ports.microseconds is not None:
-        ports.to_close.append(ports.microseconds)
+    counter = open_microseconds()
+    if counter is not None:
+        ports.to_close.append(counter)
+        ports.microseconds = microsecond_reader(counter)
     ports.usb_in, port_out = open_usb()
     if port_out is not None:
         ports.usb_out = UsbOut(port_out)
