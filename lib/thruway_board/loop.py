@@ -83,9 +83,7 @@ class Loop:
         self.usb_rx = bytearray(USB_READ)
         self.usb_out = ports.usb_out
         self.bind_outputs()
-        self.micros = getattr(ports, "microseconds", None)  # type: Callable[[], int] | None
-        if self.micros is not None:
-            self.core.clock_units(1000)
+        self.micros = None  # type: Callable[[], int] | None  # the microsecond counter, once the box makes its clock
         self.clock_look = 0  # the ms tick from which the microsecond clock is looked at
         self.clock_near = False  # looked at, and due soon: look again before each costly part
         self.leds = list(ports.leds)
@@ -141,6 +139,17 @@ class Loop:
         if self.usb_out is not None:
             self.usb_out.attach(self.core)
 
+    def time_clock(self):
+        """When the settings make the box's own clock, time it by the microsecond counter
+        (opened now, if a PIO state machine is free; else it keeps whole milliseconds)."""
+        core = self.core
+        if core.clock_tempo and self.micros is None:
+            opener = getattr(self.ports, "microsecond_clock", None)
+            micros = opener() if opener is not None else None
+            if micros is not None:
+                self.micros = micros
+                core.clock_units(1000)
+
     def pace_outputs(self):
         """Hold the outputs that carried clock or transport since the last look to
         CLOCK_LEAD_BYTES ahead of their wire (a clock byte waits behind what is already in the
@@ -168,6 +177,7 @@ class Loop:
                     settings, errors = None, [self.file.too_big()]
         self.seen_size, self.seen_mtime = self.size, self.mtime
         self.errors = errors
+        self.time_clock()
         self.say(self.startup_line(settings, errors))
         for line in errors:
             self.say("  " + line)
@@ -539,6 +549,7 @@ class Loop:
                 self.say_errors()
                 gc.collect()
                 return
+            self.time_clock()
             between()  # the owed Note Offs go out before the line is printed
             self.errors = []
             self.reloads += 1

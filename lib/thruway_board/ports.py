@@ -251,8 +251,20 @@ class Ports:
         self.button_pressed = False  # the value the button reads when pressed
         self.status = None  # type: LedStatus | PixelStatus | None
         self.board = None  # type: str | None
-        self.microseconds = None  # type: Any  # microsecond_reader()'s function, when a state machine was free
+        self.microseconds = None  # type: Any  # microsecond_reader()'s function, once opened
+        self.counter_tried = False
         self.to_close = []  # type: list[Any]
+
+    def microsecond_clock(self):
+        """The microsecond counter's read function, opened at the first call: its state
+        machine runs only in a box that makes its own clock. None when none is free."""
+        if not self.counter_tried:
+            self.counter_tried = True
+            sm = open_microseconds()
+            if sm is not None:
+                self.to_close.append(sm)
+                self.microseconds = microsecond_reader(sm)
+        return self.microseconds
 
     def deinit(self):
         """Release every pin (the REPL's looptest and a soft reload need them)."""
@@ -370,10 +382,6 @@ def open_ports(pins=PINS, lead=LEAD_BYTES):
             ports.outputs.append(DinOut(index, sm=sm, lead=lead))
         else:
             raise ValueError("%s: outputs go on uart_tx or pio_tx, not %s" % (name, entry["kind"]))
-    counter = open_microseconds()
-    if counter is not None:
-        ports.to_close.append(counter)
-        ports.microseconds = microsecond_reader(counter)
     ports.usb_in, port_out = open_usb()
     if port_out is not None:
         ports.usb_out = UsbOut(port_out)

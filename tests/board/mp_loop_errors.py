@@ -27,6 +27,7 @@ def main(drive_file, saves):
         loop.step()
     print("errors %d reloads %d reload_errors %d" % (len(loop.errors), loop.reloads, loop.reload_errors))
     print("bytes in", loop.bytes_in[0] > 0 and loop.bytes_in[1] > 0)
+    print("clock in microseconds", loop.micros is not None and loop.core.clock_per_ms == 1000)
 
 
 main(sys.argv[1], sys.argv[2:])

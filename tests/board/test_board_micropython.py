@@ -36,21 +36,24 @@ def test_a_loop_pass_allocates_nothing(micropython, settings):
 
 def test_settings_mistakes_are_reported_and_the_loop_runs_on(micropython, tmp_path):
     """Under MicroPython, the loop started with a file full of mistakes, then saved over with a
-    file with CR line ends, a Latin-1 file, the studio's file and a file with a byte order mark:
-    it names every mistake with its line, keeps running (bytes keep coming in), applies the good
-    file, and says word for word what the same script says under CPython. (SettingsError once
-    stopped the firmware on the first mistake: the boards have no Exception.__init__.)"""
+    file with CR line ends, a Latin-1 file, the studio's file, the every-feature file (the box
+    its own master: the microsecond counter is opened as it is applied) and a file with a byte
+    order mark: it names every mistake with its line, keeps running (bytes keep coming in),
+    applies the good files, and says word for word what the same script says under CPython.
+    (SettingsError once stopped the firmware on the first mistake: the boards have no
+    Exception.__init__.)"""
     errors = os.path.join(ROOT, "tests", "settings", "errors")
     studio = os.path.join(ROOT, "thruway.toml")
     saves = [os.path.join(errors, name) for name in ("old-mac-line-ends.toml", "latin-1.toml")]
-    saves += [studio, os.path.join(errors, "byte-order-mark.toml")]
+    every_feature = os.path.join(ROOT, "tests", "core", "every-feature.toml")
+    saves += [studio, every_feature, os.path.join(errors, "byte-order-mark.toml")]
     drive = tmp_path / "thruway.toml"
     first = open(os.path.join(errors, "many-mistakes.toml"), "rb").read()
     script = os.path.join(HERE, "mp_loop_errors.py")
     stubs = os.path.join(HERE, "mp")
     lib = os.path.join(ROOT, "lib")
     drive.write_bytes(first)
-    on_board = micropython(script, str(drive), *saves, paths=(stubs, lib), data=(str(tmp_path), errors, studio))
+    on_board = micropython(script, str(drive), *saves, paths=(stubs, lib), data=(str(tmp_path), errors, studio, every_feature))
     drive.write_bytes(first)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([stubs, lib]))
     run = subprocess.run([sys.executable, script, str(drive), *saves], env=env, capture_output=True, text=True, check=True)
@@ -60,4 +63,4 @@ def test_settings_mistakes_are_reported_and_the_loop_runs_on(micropython, tmp_pa
     assert "thruway.toml has 7 errors; running the default routing until it is fixed:" in lines[0]
     assert lines.count("Thruway: thruway.toml not applied, the routing stays as it was:") == 3
     assert "  thruway.toml:4: this line is not UTF-8 text: save the file as plain text (UTF-8)" in lines
-    assert lines[-2:] == ["errors 1 reloads 1 reload_errors 3", "bytes in True"]
+    assert lines[-3:] == ["errors 1 reloads 2 reload_errors 3", "bytes in True", "clock in microseconds True"]
