@@ -144,14 +144,14 @@ class _Tracer:
         self.one = bytearray(1)
         self.msg = bytearray(3)
 
-    def _receive(self, port, buf, n, now):
+    def _receive(self, port, buf, n, now, start=0):
         track = self.track
         one = self.one
         times = self.times[port]
         waiting = bisect.bisect_right(times, self.clock.now) - self.taken[port]
         if waiting > self.backlog_max:
             self.backlog_max = waiting
-        for i in range(n):
+        for i in range(start, n):
             k = self.taken[port]
             self.taken[port] = k + 1
             one[0] = buf[i]

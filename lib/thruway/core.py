@@ -465,13 +465,13 @@ class Core:
 
     # ---- input ------------------------------------------------------------------------
 
-    def receive(self, port, buf, n, now):
-        """Read `n` bytes of `buf` that arrived on input `port` at `now` (ms).
+    def receive(self, port, buf, n, now, start=0):
+        """Read bytes buf[start:n] that arrived on input `port` at `now` (ms).
 
         This is the box's hot path: everything it touches per byte or per message is held in
         local variables, and a channel message is routed here, inline, into its outputs'
         queues (a call or an attribute lookup per message would cost more than the routing)."""
-        if n <= 0:
+        if n <= start:
             return
         self.last_rx[port] = now
         reading = self.reading[port]
@@ -484,7 +484,7 @@ class Core:
         clock_ok = self.clock_ok
         clock_passes = clock_ok[port]
         pending = 0  # outputs given something by this call
-        i = 0
+        i = start
         while i < n:
             b = buf[i]
             i += 1

@@ -377,3 +377,22 @@ def test_pending_marks_every_output_with_bytes_waiting(s, steps):
             pass
         if not core.waiting(o):
             assert not (core.queues.pending >> o) & 1, OUTPUT_IDS[o]
+
+
+@PROFILE
+@given(any_settings(), st.lists(step, max_size=40), st.data())
+def test_a_read_taken_in_two_parts_is_the_same_read(s, steps, data):
+    """receive(port, buf, n, now, start) takes buf[start:n]: a read given to the core as
+    buf[:k] and then from k (the loop's realtime first) leaves every output, every counter and
+    every held note as the whole read would."""
+    whole = Core(s)
+    split = Core(s)
+    for kind, a, b in steps:
+        if kind != "in":
+            continue
+        k = data.draw(st.integers(0, len(b)))
+        whole.receive(a, b, len(b), 0)
+        split.receive(a, b, k, 0)
+        split.receive(a, b, len(b), 0, k)
+    assert play(whole, []) == play(split, [])
+    assert whole.stats() == split.stats()
