@@ -537,7 +537,10 @@ def costs_markdown(result):
         "| ticks_ms() / UART in_waiting / readinto (empty), each with its loop's 5 µs | %.0f / %.0f / %.0f |"
         % (c["ticks_ms_us"], c["in_waiting_us"], c["readinto_empty_us"]),
         "| heap free after start, studio file (bytes) | %d |" % c["free_after_start"],
-    ])
+    ] + ([
+        "| a read of the microsecond counter (PIO) / its heap (bytes) / its count over 100 ticks_ms | %.0f / %d / %d |"
+        % (c["micros_read_us"], c["micros_heap"], c["micros_per_100_ms"]),
+    ] if "micros_read_us" in c else []))
 
 
 def markdown(result):

@@ -45,7 +45,7 @@ AHEAD_RECEIVE_US = const(250)  # the core taking n bytes: this and AHEAD_BYTE_US
 AHEAD_BYTE_US = const(120)
 AHEAD_SERVE_US = const(700)  # the outputs given what waits (two transmits and writes)
 AHEAD_CLOCK_US = const(300)  # the clock queued for its outputs, before its microsecond
-CLOCK_WAIT_READS = const(100)  # a read takes 45 µs: never more than 4.5 ms, whatever the counter says
+CLOCK_WAIT_READS = const(100)  # a read takes 41 µs: never more than about 4 ms, whatever the counter says
 
 _mem_free = getattr(gc, "mem_free", None)  # CircuitPython's; CPython has none
 
