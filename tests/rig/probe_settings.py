@@ -20,8 +20,7 @@ for name in sorted(os.listdir("/rigfiles")) + ["zz-none.toml"]:  # the last is n
         for line in errors:
             print("  " + line)
         if settings is not None:
-            core = Core()
-            core.apply(settings, collect=gc.collect)
+            core = Core(settings, collect=gc.collect)  # as the firmware's Loop makes its core
             print("rig: applied %d routes" % len(settings.routes))
             core = None
         settings = None

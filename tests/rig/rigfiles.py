@@ -95,12 +95,20 @@ def edge_cases():
 
 
 def everything():
-    """[(label, bytes)] of every file, in a fixed order."""
+    """[(label, bytes)] of every file, in a fixed order, each text once (the guide quotes the
+    shipped file whole: the board reads it once)."""
     # The 64-route file loads in tests/rig/test_rig_firmware.py (power-up) and
     # test_rig_apply_live.py (saved while playing); here a sample of the mistakes and of the TOML
     # corpus (all of both run under MicroPython in tests/settings and tests/toml) keeps the boot short.
-    return ([("the shipped thruway.toml", studio())] + guide_examples() + edge_cases()
-            + error_corpus() + mistakes()[::4] + corpus(every=16))
+    found = ([("the shipped thruway.toml", studio())] + guide_examples() + edge_cases()
+             + error_corpus() + mistakes()[::4] + corpus(every=16))
+    seen = set()
+    once = []
+    for label, data in found:
+        if data not in seen:
+            seen.add(data)
+            once.append((label, data))
+    return once
 
 
 def every_feature():
