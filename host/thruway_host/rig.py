@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 from thruway_host.install import Installer, source_root
 from thruway_host.replay import BYTE_US, arrivals
@@ -248,10 +249,17 @@ class Report:
         return []
 
 
-def run(rig, drive, feeds=(), saves=(), pins=(), captures=("uart0", "uart1", "gp6", "gp7", "usb"), code_file=None,
-        ready=r"Thruway .* on ", until_console=None, tail_ms=300, max_s=30, xip=XIP_MISS_CYCLES, pulls=True,
-        flash_timing=False, watch=(), settle_ms=50, timeout_s=900):
-    """Boot the firmware with `drive` as CIRCUITPY, play the scenario, return a Report."""
+def run(rig, drive, **options):
+    """Boot the firmware with `drive` as CIRCUITPY, play the scenario (`options`: see start()),
+    return a Report."""
+    return start(rig, drive, **options).report()
+
+
+def start(rig, drive, feeds=(), saves=(), pins=(), captures=("uart0", "uart1", "gp6", "gp7", "usb"), code_file=None,
+          ready=r"Thruway .* on ", until_console=None, tail_ms=300, max_s=30, xip=XIP_MISS_CYCLES, pulls=True,
+          flash_timing=False, watch=(), settle_ms=50, timeout_s=900):
+    """Boot the firmware with `drive` as CIRCUITPY and play the scenario, in the background: the
+    emulator starts now, Running.report() waits for its Report (at most `timeout_s` from now)."""
     scenario = {
         "drive": drive,
         "codeFile": code_file,
@@ -269,23 +277,45 @@ def run(rig, drive, feeds=(), saves=(), pins=(), captures=("uart0", "uart1", "gp
         "watch": list(watch),
         "settleMs": settle_ms,
     }
-    with tempfile.TemporaryDirectory(prefix="thruway-rig-") as tmp:
-        sc_path = os.path.join(tmp, "scenario.json")
-        rep_path = os.path.join(tmp, "report.json")
+    return Running(rig, scenario, timeout_s)
+
+
+class Running:
+    """One emulator run under way (start()): report() waits for it, stop() ends it unread."""
+
+    def __init__(self, rig, scenario, timeout_s):
+        self.tmp = tempfile.mkdtemp(prefix="thruway-rig-")
+        self.deadline = time.monotonic() + timeout_s
+        self.rep_path = os.path.join(self.tmp, "report.json")
+        sc_path = os.path.join(self.tmp, "scenario.json")
         with open(sc_path, "w") as f:
             json.dump(scenario, f)
-        proc = subprocess.run(
-            ["node", os.path.join(rig.root, "rig", "run.mjs"), sc_path, rep_path],
-            cwd=rig.root,
-            env=rig.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-        )
-        if proc.returncode != 0 or not os.path.exists(rep_path):
-            raise RuntimeError("the rig failed (exit %d):\n%s" % (proc.returncode, (proc.stderr or proc.stdout)[-3000:]))
-        with open(rep_path) as f:
-            return Report(json.load(f))
+        self.out = open(os.path.join(self.tmp, "output.txt"), "w+")
+        self.proc = subprocess.Popen(["node", os.path.join(rig.root, "rig", "run.mjs"), sc_path, self.rep_path],
+                                     cwd=rig.root, env=rig.env(), stdout=self.out, stderr=subprocess.STDOUT, text=True)
+
+    def report(self):
+        try:
+            try:
+                code = self.proc.wait(timeout=max(0, self.deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise
+            if code != 0 or not os.path.exists(self.rep_path):
+                self.out.seek(0)
+                raise RuntimeError("the rig failed (exit %d):\n%s" % (code, self.out.read()[-3000:]))
+            with open(self.rep_path) as f:
+                return Report(json.load(f))
+        finally:
+            self.stop()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.out.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # ---- a saved settings file applied while MIDI flows ----------------------------------------
@@ -332,32 +362,51 @@ def apply_hold(rig, settings_text, saved_text, period_ms=5, notes_every_ms=40, f
     functions to time (rig.run)."""
     import tempfile as _tempfile
 
-    traffic_ms = max_s * 1000
     own = None
     if folder is None:
         own = folder = _tempfile.mkdtemp(prefix="thruway-hold-")
     try:
-        drive = stage_drive(os.path.join(folder, "drive"), settings=settings_text)
-        saved = os.path.join(folder, "saved.toml")
-        with open(saved, "wb") as f:
-            f.write(saved_text.encode() if isinstance(saved_text, str) else saved_text)
-        count = int(traffic_ms // period_ms)
-        clock = {"target": UART_OF_INPUT[HOLD_CLOCK_FROM], "bytes": [CLOCK_BYTE] * count,
-                 "timesUs": clock_feed_times(period_ms, count)}
-        notes = []
-        t = notes_every_ms / 2
-        key = 36
-        while t + notes_every_ms / 2 < traffic_ms:
-            notes.append((t, bytes((0x90, key, 100))))
-            notes.append((t + notes_every_ms / 2, bytes((0x80, key, 64))))
-            key = 36 + (key - 35) % 48
-            t += notes_every_ms
-        report = run(rig, drive, feeds=[clock, timed_feed("in1", notes)], saves=[(HOLD_SAVE_MS, "thruway.toml", saved)],
-                     until_console=APPLIED, settle_ms=HOLD_SETTLE_MS, max_s=max_s, flash_timing=flash_timing,
-                     watch=watch)
+        made = apply_hold_boot(settings_text, saved_text, folder, period_ms, notes_every_ms, flash_timing, watch, max_s)
+        report = run(rig, **made)
     finally:
         if own is not None:
             shutil.rmtree(own, ignore_errors=True)
+    return apply_hold_figures(report, period_ms, notes_every_ms, max_s)
+
+
+def apply_hold_boot(settings_text, saved_text, folder, period_ms=5, notes_every_ms=40, flash_timing=False, watch=(),
+                    max_s=20):
+    """apply_hold()'s boot, made in `folder`: start()'s keyword arguments."""
+    drive = stage_drive(os.path.join(folder, "drive"), settings=settings_text)
+    saved = os.path.join(folder, "saved.toml")
+    with open(saved, "wb") as f:
+        f.write(saved_text.encode() if isinstance(saved_text, str) else saved_text)
+    count = int(max_s * 1000 // period_ms)
+    clock = {"target": UART_OF_INPUT[HOLD_CLOCK_FROM], "bytes": [CLOCK_BYTE] * count,
+             "timesUs": clock_feed_times(period_ms, count)}
+    feeds = [clock, timed_feed("in1", hold_notes(notes_every_ms, max_s))]
+    return dict(drive=drive, feeds=feeds, saves=[(HOLD_SAVE_MS, "thruway.toml", saved)], until_console=APPLIED,
+                settle_ms=HOLD_SETTLE_MS, max_s=max_s, flash_timing=flash_timing, watch=watch)
+
+
+def hold_notes(notes_every_ms, max_s):
+    """apply_hold()'s notes on in1: [(ms, bytes)]."""
+    traffic_ms = max_s * 1000
+    notes = []
+    t = notes_every_ms / 2
+    key = 36
+    while t + notes_every_ms / 2 < traffic_ms:
+        notes.append((t, bytes((0x90, key, 100))))
+        notes.append((t + notes_every_ms / 2, bytes((0x80, key, 64))))
+        key = 36 + (key - 35) % 48
+        t += notes_every_ms
+    return notes
+
+
+def apply_hold_figures(report, period_ms=5, notes_every_ms=40, max_s=20):
+    """apply_hold()'s figures from the Report of apply_hold_boot()'s run (the same arguments)."""
+    count = int(max_s * 1000 // period_ms)
+    notes = hold_notes(notes_every_ms, max_s)
     end_ms = report.data.get("emulatedS", 0) * 1000
     delays = clock_delays(report, period_ms)
     got = sorted(d for _, d in delays)

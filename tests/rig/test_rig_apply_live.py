@@ -1,5 +1,7 @@
 """On the real firmware: a settings file saved while MIDI flows is applied without losing a byte or leaving a note sounding."""
 
+import sys
+
 import mido
 import pytest
 
@@ -23,13 +25,22 @@ def notes_of(timed):
     return [(t, m) for t, m in timed if m.type in ("note_on", "note_off")]
 
 
+def applied_boot(rig, folder):
+    """The studio's box, its clock running on in2 and the Keys playing on in1, when the
+    musician saves a file of 64 routes (rigmod.start()'s arguments)."""
+    return rigmod.apply_hold_boot(rigfiles.studio(), rigfiles.many_routes(64, studio=True), folder)
+
+
+# A long boot: started early (tests/rig/conftest.py), in the background.
+EARLY_BOOTS = {"applied": (8, applied_boot)}
+
+
 @pytest.fixture(scope="module")
-def applied(rig, rig_tmp):
+def applied(early_boot):
     """The studio's box, its clock running on in2 and the Keys playing on in1, when the
     musician saves a file of 64 routes that sends the Keys' channel 1 to out2 (and to USB)
     instead of out1."""
-    return rigmod.apply_hold(rig, rigfiles.studio(), rigfiles.many_routes(64, studio=True),
-                             folder=str(rig_tmp / "apply-live"))
+    return rigmod.apply_hold_figures(early_boot(sys.modules[__name__], "applied"))
 
 
 def test_a_64_route_file_saved_while_playing_is_applied(applied):

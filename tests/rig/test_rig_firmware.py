@@ -1,6 +1,8 @@
 """On the real firmware: start-up, MIDI through both DIN inputs and USB, live settings, the panic button."""
 
+import os
 import re
+import sys
 
 import mido
 import pytest
@@ -56,23 +58,35 @@ def test_maintenance_mode_prints_routing_and_free_heap(rig, rig_tmp):
     assert free >= 64 * 1024, "only %d bytes free after start" % free
 
 
-@pytest.fixture(scope="module")
-def traffic(rig, rig_tmp):
+def traffic_boot(rig, folder):
     """The 64-route file from a cold boot; both DIN inputs at half the wire rate and the computer's
-    USB MIDI, for a second."""
-    drive = rigmod.stage_drive(str(rig_tmp / "drive-traffic"), settings=rigfiles.many_routes(64))
-    count = int(TRAFFIC_MS * 1000 / (2 * HALF_RATE_GAP_US))
-    in1 = notes(lambda k: (k // 2) % 16, count, 20)
-    in2 = notes(lambda k: (k // 2 + 5) % 16, count, 60)
-    usb = notes(lambda k: (k // 2 + 9) % 16, TRAFFIC_MS // 20, 90)
+    USB MIDI, for a second (rigmod.start()'s arguments)."""
+    drive = rigmod.stage_drive(folder, settings=rigfiles.many_routes(64))
+    in1, in2, usb = traffic_messages()
     feeds = [
         rigmod.din_feed("in1", in1, gap_us=HALF_RATE_GAP_US),
         rigmod.din_feed("in2", in2, gap_us=HALF_RATE_GAP_US),
         rigmod.usb_feed([(20 * k, m) for k, m in enumerate(usb)]),
     ]
-    report = rigmod.run(rig, drive, feeds=feeds, max_s=10, timeout_s=900)
+    return dict(drive=drive, feeds=feeds, max_s=10, timeout_s=900)
+
+
+def traffic_messages():
+    """What traffic_boot plays: (in1's, in2's, the computer's messages)."""
+    count = int(TRAFFIC_MS * 1000 / (2 * HALF_RATE_GAP_US))
+    in1 = notes(lambda k: (k // 2) % 16, count, 20)
+    in2 = notes(lambda k: (k // 2 + 5) % 16, count, 60)
+    usb = notes(lambda k: (k // 2 + 9) % 16, TRAFFIC_MS // 20, 90)
+    return in1, in2, usb
+
+
+@pytest.fixture(scope="module")
+def traffic(early_boot):
+    """The 64-route file from a cold boot; both DIN inputs at half the wire rate and the computer's
+    USB MIDI, for a second."""
+    report = early_boot(sys.modules[__name__], "traffic")
     assert report.ok, report.error + report.console[-1500:]
-    return report, in1, in2, usb
+    return (report,) + traffic_messages()
 
 
 def test_64_routes_load_from_a_cold_boot(traffic):
@@ -109,22 +123,34 @@ NOTE_D4 = bytes((0x90, 62, 90))
 NOTE_E4 = bytes((0x90, 64, 80))
 
 
-@pytest.fixture(scope="module")
-def live(rig, rig_tmp):
-    """A box started with a broken file, then fixed, panicked and broken again by saves over USB."""
-    drive = rigmod.stage_drive(str(rig_tmp / "drive-live"), settings=BROKEN)
+def live_boot(rig, folder):
+    """A box started with a broken file, then fixed, panicked and broken again by saves over USB
+    (rigmod.start()'s arguments)."""
+    drive = rigmod.stage_drive(os.path.join(folder, "drive"), settings=BROKEN)
     files = {}
     for name, data in (("fixed", FIXED), ("broken", BROKEN_AGAIN)):
-        files[name] = str(rig_tmp / ("live-%s.toml" % name))
+        files[name] = os.path.join(folder, "live-%s.toml" % name)
         with open(files[name], "wb") as f:
             f.write(data)
-    # The fix is saved after a whole second of the broken file's blinking; D4 comes once it is
-    # applied (a small file takes the running box about half a second, in pieces).
-    feeds = [rigmod.timed_feed("in1", [(100, NOTE_C4), (3000, NOTE_D4), (6500, NOTE_E4)])]
-    saves = [(FIX_SAVED_MS, "thruway.toml", files["fixed"]), (4500, "thruway.toml", files["broken"])]
-    pins = [(rigmod.PANIC_GPIO, 0, 3400), (rigmod.PANIC_GPIO, 1, 3550)]
-    report = rigmod.run(rig, drive, feeds=feeds, saves=saves, pins=pins,
-                        captures=("uart0", "uart1", "gp6", "gp7", "usb", "trace:gp25"), tail_ms=800, max_s=12)
+    # The fix is saved after a whole second of the broken file's blinking. The running box looks
+    # at the file twice a second and reads a saved one in pieces: it says it applied (or refused)
+    # a small file 1 to 1.2 s after the save here. D4 comes once the fix is applied, the panic
+    # button after it, and E4 once the broken file was refused (each with 300 ms or more to spare).
+    feeds = [rigmod.timed_feed("in1", [(100, NOTE_C4), (2700, NOTE_D4), (4600, NOTE_E4)])]
+    saves = [(FIX_SAVED_MS, "thruway.toml", files["fixed"]), (3300, "thruway.toml", files["broken"])]
+    pins = [(rigmod.PANIC_GPIO, 0, 3000), (rigmod.PANIC_GPIO, 1, 3150)]
+    return dict(drive=drive, feeds=feeds, saves=saves, pins=pins,
+                captures=("uart0", "uart1", "gp6", "gp7", "usb", "trace:gp25"), max_s=12)
+
+
+# The long boots here: started early (tests/rig/conftest.py), in the background.
+EARLY_BOOTS = {"live": (9, live_boot), "traffic": (5, traffic_boot)}
+
+
+@pytest.fixture(scope="module")
+def live(early_boot):
+    """A box started with a broken file, then fixed, panicked and broken again by saves over USB."""
+    report = early_boot(sys.modules[__name__], "live")
     assert report.ok, report.error + report.console[-1500:]
     return report
 

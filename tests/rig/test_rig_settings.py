@@ -4,6 +4,7 @@ import contextlib
 import io
 import os
 import re
+import sys
 
 import pytest
 
@@ -38,20 +39,34 @@ def host_check(tmp_path, data):
     return status, errors, out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def files():
+def probe_files():
+    """[(name on the board, label, bytes)] of every file the probe reads."""
     found = rigfiles.everything() + [("too big for the board", too_big())]
     return [("%03d.toml" % k, label, data) for k, (label, data) in enumerate(found)]
 
 
-@pytest.fixture(scope="module")
-def board(rig, rig_tmp, files):
-    """One boot: the probe hands the firmware's loop every file in turn; what it printed, per file."""
-    extra = {"rigfiles/" + name: data for name, _, data in files}
+def probe_boot(rig, folder):
+    """One boot: the probe hands the firmware's reading every file in turn (rigmod.start()'s arguments)."""
+    extra = {"rigfiles/" + name: data for name, _, data in probe_files()}
     extra["rig_probe.py"] = open(PROBE, "rb").read()
-    drive = rigmod.stage_drive(str(rig_tmp / "drive-settings"), settings=rigfiles.studio(), extra=extra)
-    report = rigmod.run(rig, drive, code_file="rig_probe.py", ready=r"rig: ready", until_console=r"rig: done",
-                        captures=(), max_s=600, timeout_s=1500)
+    drive = rigmod.stage_drive(folder, settings=rigfiles.studio(), extra=extra)
+    return dict(drive=drive, code_file="rig_probe.py", ready=r"rig: ready", until_console=r"rig: done", captures=(),
+                max_s=600, timeout_s=1500)
+
+
+# The longest boot of the rig's tests: started early (tests/rig/conftest.py), in the background.
+EARLY_BOOTS = {"board": (25, probe_boot)}
+
+
+@pytest.fixture(scope="module")
+def files():
+    return probe_files()
+
+
+@pytest.fixture(scope="module")
+def board(early_boot):
+    """One boot: the probe hands the firmware's loop every file in turn; what it printed, per file."""
+    report = early_boot(sys.modules[__name__], "board")
     assert report.ok, report.error + "\n" + report.console[-2000:]
     said = {}
     current = None
