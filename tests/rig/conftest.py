@@ -43,12 +43,13 @@ def rig_tmp(tmp_path_factory):
 
 # ---- long boots, started early -----------------------------------------------------------
 # A test module lists the long boots of its module fixtures in EARLY_BOOTS: {fixture name:
-# (the emulated seconds it takes, function(rig, folder) -> rigmod.start()'s keyword arguments,
-# the drive made in `folder`)}. Once the session knows its tests, the boots they need are made
-# and queued, longest first, on one background thread: the emulator runs them one at a time on
-# the machine's other core while the session goes on with its other tests. The fixture takes
-# its Report from early_boot(); a boot whose turn has not come is run then, in the foreground.
-# Either way it is the same boot of the same drive: only when it runs differs.
+# function(rig, folder) -> rigmod.start()'s keyword arguments, the drive made in `folder`}. Once
+# the session knows its tests, the boots they need are made and queued on one background
+# thread, the one the session needs last first: the emulator runs them one at a time on the
+# machine's other core while the session goes on with its other tests (and its first rig
+# tests). The fixture takes its Report from early_boot(); a boot whose turn has not come is run
+# then, in the foreground. Either way it is the same boot of the same drive: only when it runs
+# differs.
 
 _queued = {}  # (module name, fixture name) -> the Future of its Report
 _started = []  # the rigmod.Running of each boot the background thread started
@@ -66,17 +67,17 @@ def pytest_collection_finish(session):
     global _pool, _folder
     if not FOUND.ready or session.config.option.collectonly:
         return
-    wanted = {}
+    wanted = {}  # in the order the session needs them
     for item in session.items:
         boots = getattr(item.module, "EARLY_BOOTS", {})
         for name in item.fixturenames:
             if name in boots:
-                wanted[(item.module.__name__, name)] = boots[name]
+                wanted.setdefault((item.module.__name__, name), boots[name])
     if not wanted:
         return
     _folder = tempfile.mkdtemp(prefix="thruway-rig-early-")
     _pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    for key, (_, make) in sorted(wanted.items(), key=lambda kv: -kv[1][0]):
+    for key, make in reversed(list(wanted.items())):
         made = make(FOUND, os.path.join(_folder, "-".join(key)))
         _queued[key] = _pool.submit(_in_background, made)
 
@@ -101,7 +102,7 @@ def early_boot(rig, rig_tmp):
         future = _queued.pop((module.__name__, name), None)
         if future is not None and not future.cancel():
             return future.result()
-        _, make = module.EARLY_BOOTS[name]
+        make = module.EARLY_BOOTS[name]
         return rigmod.run(rig, **make(rig, str(rig_tmp / ("early-%s-%s" % (module.__name__, name)))))
 
     return report

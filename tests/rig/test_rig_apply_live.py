@@ -32,7 +32,7 @@ def applied_boot(rig, folder):
 
 
 # A long boot: started early (tests/rig/conftest.py), in the background.
-EARLY_BOOTS = {"applied": (8, applied_boot)}
+EARLY_BOOTS = {"applied": applied_boot}
 
 
 @pytest.fixture(scope="module")

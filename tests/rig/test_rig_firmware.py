@@ -144,7 +144,7 @@ def live_boot(rig, folder):
 
 
 # The long boots here: started early (tests/rig/conftest.py), in the background.
-EARLY_BOOTS = {"live": (9, live_boot), "traffic": (5, traffic_boot)}
+EARLY_BOOTS = {"live": live_boot, "traffic": traffic_boot}
 
 
 @pytest.fixture(scope="module")

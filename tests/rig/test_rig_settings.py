@@ -55,7 +55,7 @@ def probe_boot(rig, folder):
 
 
 # The longest boot of the rig's tests: started early (tests/rig/conftest.py), in the background.
-EARLY_BOOTS = {"board": (25, probe_boot)}
+EARLY_BOOTS = {"board": probe_boot}
 
 
 @pytest.fixture(scope="module")
