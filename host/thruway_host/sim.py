@@ -21,8 +21,8 @@ from thruway_host.replay import BYTE_US, SETTLE_US, arrivals
 # to its two outputs (without the rig, the old same-run estimate; see docs/performance.md).
 # A test checks they match that file.
 # A builder plugs in a real board's figures with --cost-per-byte-us and --cost-per-iteration-us.
-DEFAULT_COST_PER_BYTE_US = 251.7
-DEFAULT_COST_PER_ITERATION_US = 107.0
+DEFAULT_COST_PER_BYTE_US = 246.7
+DEFAULT_COST_PER_ITERATION_US = 112.0
 TX_AHEAD_BYTES = 2  # bytes the loop lets wait in a DIN port's FIFO: one on the wire, one next
 RX_BUFFER_BYTES = 1024  # the UARTs' receive ring (busio.UART receiver_buffer_size)
 READ_CHUNK_BYTES = 64  # the most the loop reads from one input in a pass
