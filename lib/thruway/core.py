@@ -167,9 +167,7 @@ class Core:
         self.clock_divide = None  # type: Any
         self.clock_phase = None  # type: Any # per divided output, master clocks since its last clock, mod N
         self.clock_tempo = 0  # the box's own clock: its tempo in hundredths of a BPM (0: off)
-        self.clock_due = -1  # ...when the next clock is due (in clock units; -1: at the next tick)
-        self.clock_frac = 0  # ...and the part of a unit past that, in 1/clock_tempo units
-        self.clock_units(1)
+        self.clock_units(1)  # clock_due, clock_frac: when the next clock is due
         self.transport = -1
         self.song_position_zero = [False] * N_INPUTS
         self.sensing_owner = -1
@@ -941,8 +939,8 @@ class Core:
         self.clock_per_ms = per_ms
         self.clock_span = CLOCK_SPAN * per_ms
         self.clock_resync = CLOCK_RESYNC_MS * per_ms
-        self.clock_due = -1
-        self.clock_frac = 0
+        self.clock_due = -1  # when the next clock is due, in these units (-1: at the next look)
+        self.clock_frac = 0  # ...and the part of a unit past that, in 1/clock_tempo units
 
     def clock_tick(self, now):
         """Send the box's own clocks due by `now` (in clock units). A clock is 60000 ms / (24 *

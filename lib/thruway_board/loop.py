@@ -12,7 +12,7 @@ import supervisor
 
 from thruway import __version__
 from thruway.core import Core
-from thruway.midi import IN_USB, INPUT_IDS, N_OUTPUTS, OUTPUT_IDS, TICKS_HALF, TICKS_MAX, const
+from thruway.midi import IN_USB, INPUT_IDS, N_OUTPUTS, OUTPUT_IDS, TICKS_HALF, TICKS_MAX, const, ticks_diff
 from thruway.routes import SETTINGS_FILE
 from thruway_board import status as light
 from thruway_board.ports import CLOCK_LEAD_BYTES, READ_CHUNK, RX_BUFFER
@@ -318,7 +318,7 @@ class Loop:
         core = self.core
         us = micros()
         due = core.clock_due
-        left = ((due - us + TICKS_HALF) & TICKS_MAX) - TICKS_HALF
+        left = ticks_diff(due, us)
         if due >= 0 and left > 0:
             if left > ahead + AHEAD_CLOCK_US:
                 self.clock_near = left < CLOCK_LOOK_MS * 1000
@@ -328,7 +328,7 @@ class Loop:
             # wire is the outputs' transmit and write of that one byte.
             core.clock_tick(due)
             for _ in range(CLOCK_WAIT_READS):
-                if ((due - micros() + TICKS_HALF) & TICKS_MAX) - TICKS_HALF <= 0:
+                if ticks_diff(due, micros()) <= 0:
                     break
             us = due
         else:
@@ -345,7 +345,7 @@ class Loop:
                 mask >>= 1
             self.clocked |= realtime
             self.act |= realtime << 2
-        left = ((core.clock_due - us + TICKS_HALF) & TICKS_MAX) - TICKS_HALF
+        left = ticks_diff(core.clock_due, us)
         self.clock_look = (now + left // 1000 - CLOCK_LOOK_MS) & TICKS_MAX
         self.clock_near = False
 
